@@ -1,0 +1,114 @@
+// Package generator turns a project directory into the files nixgen writes:
+// detect (read the project into a model), render (model to files). It never
+// writes to disk; package sink does.
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/cargo"
+	"github.com/nixgen/nixgen/generator/diag"
+	"github.com/nixgen/nixgen/generator/model"
+	"github.com/nixgen/nixgen/generator/render"
+)
+
+// Options are the user's choices; the zero value picks every default.
+type Options struct {
+	// Builder is "crane", "rust-platform" or "" for the default: crane for
+	// Cargo workspaces (one dependency build shared by every member),
+	// rustPlatform.buildRustPackage for a single crate (nixpkgs only, no
+	// extra input).
+	Builder string
+	// Channel is the nixpkgs branch; "" means render.DefaultChannel.
+	Channel string
+	// Bin names the package exposed as packages.default.
+	Bin string
+}
+
+// Result is what a generation produced.
+type Result struct {
+	Project  *model.Project
+	Builder  render.Builder // the Rust builder used, "" for Go
+	Files    render.Files
+	Warnings []string
+}
+
+// Generate reads the project in fsys and returns the files to write.
+func Generate(fsys fs.FS, opts Options) (*Result, error) {
+	lang, err := Detect(fsys)
+	if err != nil {
+		return nil, err
+	}
+	channel := opts.Channel
+	if channel == "" {
+		channel = render.DefaultChannel
+	}
+	switch lang {
+	case model.Rust:
+		p, err := cargo.Detect(fsys, cargo.Options{Default: opts.Bin})
+		if err != nil {
+			return nil, err
+		}
+		builder, err := rustBuilder(opts.Builder, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(p.Packages) == 0 {
+			return nil, &diag.InputError{File: "Cargo.toml",
+				Msg:  "no binary target: nixgen packages programs and services, and this project builds only libraries",
+				Hint: "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"}
+		}
+		files, warnings, err := render.Rust(p, render.Options{Builder: builder, Channel: channel})
+		if err != nil {
+			return nil, err
+		}
+		return &Result{Project: p, Builder: builder, Files: files, Warnings: append(p.Warnings, warnings...)}, nil
+	default:
+		return nil, diag.Inputf("go.mod found: Go projects are not supported yet")
+	}
+}
+
+// Detect reports the project's language from the manifests at its root.
+func Detect(fsys fs.FS) (model.Language, error) {
+	has := func(name string) bool {
+		st, err := fs.Stat(fsys, name)
+		return err == nil && !st.IsDir()
+	}
+	switch {
+	case has("Cargo.toml"):
+		return model.Rust, nil
+	case has("go.mod"):
+		return model.Go, nil
+	}
+	if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
+		return "", diag.Inputf("the directory does not exist")
+	}
+	return "", &diag.InputError{Msg: "found neither Cargo.toml nor go.mod",
+		Hint: "run nixgen at the root of a Rust (Cargo) or Go (modules) project, or name it: nixgen init path/to/project"}
+}
+
+func rustBuilder(flag string, p *model.Project) (render.Builder, error) {
+	switch render.Builder(flag) {
+	case render.Crane, render.RustPlatform:
+		return render.Builder(flag), nil
+	case "":
+		if p.Rust.Workspace {
+			return render.Crane, nil
+		}
+		return render.RustPlatform, nil
+	}
+	return "", diag.Inputf("--builder %q: want one of %s", flag, strings.Join([]string{string(render.Crane), string(render.RustPlatform)}, ", "))
+}
+
+// Describe returns one line on what was detected, for the command's output.
+func (r *Result) Describe() string {
+	p := r.Project
+	kind := "crate"
+	if p.Rust != nil && p.Rust.Workspace {
+		kind = fmt.Sprintf("workspace, %d binary packages", len(p.Packages))
+	}
+	return fmt.Sprintf("%s %s (%s %s, builder %s)", p.Name, p.Version, p.Language, kind, r.Builder)
+}

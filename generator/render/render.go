@@ -1,0 +1,62 @@
+// Package render turns a model.Project into the files nixgen writes. It
+// returns them as data; it never touches the disk.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/nixgen/nixgen/templates"
+)
+
+// Files maps a slash-separated path, relative to the project root, to the
+// file's contents.
+type Files map[string][]byte
+
+// Builder is the Nix function that builds a Rust package.
+type Builder string
+
+// Rust builders.
+const (
+	Crane        Builder = "crane"
+	RustPlatform Builder = "rust-platform"
+)
+
+// DefaultChannel is the nixpkgs branch generated flakes follow unless
+// --nixpkgs says otherwise: the current stable NixOS release.
+const DefaultChannel = "nixos-26.05"
+
+// Options are the choices that shape the output beyond the project itself.
+type Options struct {
+	Builder Builder // Rust only
+	Channel string  // nixpkgs branch, e.g. "nixos-26.05" or "nixos-unstable"
+	Module  bool    // emit nixosModules and nix/module.nix
+}
+
+var tmpl = template.Must(template.New("").Option("missingkey=error").ParseFS(templates.FS, "*.tmpl"))
+
+func execute(name string, view any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, view); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// formatter returns the nixpkgs attribute of the RFC 166 formatter on the
+// channel: it is `nixfmt` from 25.11 on, `nixfmt-rfc-style` before.
+func formatter(channel string) string {
+	if v, ok := strings.CutPrefix(channel, "nixos-"); ok {
+		if y, m, ok := strings.Cut(v, "."); ok {
+			yy, err1 := strconv.Atoi(y)
+			mm, err2 := strconv.Atoi(m)
+			if err1 == nil && err2 == nil && (yy < 25 || yy == 25 && mm < 11) {
+				return "nixfmt-rfc-style"
+			}
+		}
+	}
+	return "nixfmt"
+}
