@@ -30,7 +30,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 }
 
 func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "nixgen",
 		Usage: "generate a reviewable Nix flake, NixOS module and CI for a Rust or Go service",
 		UsageText: `nixgen init [DIR]        write flake.nix for the project in DIR (default: .)
@@ -49,14 +49,25 @@ Example:
 		HideHelpCommand: true,
 		// Errors are printed once, by run; never exit from inside the library.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return diag.Inputf("%v (see nixgen --help)", err)
-		},
+		OnUsageError: usageError,
 		Commands: []*cli.Command{
 			initCommand(stdout, stderr),
 			versionCommand(stdout),
 		},
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = usageError
+	}
+	return app
+}
+
+// usageError turns a flag parsing error into an input error (exit 2).
+func usageError(c *cli.Context, err error, _ bool) error {
+	cmd := "nixgen"
+	if c != nil && c.Command != nil && c.Command.Name != "" {
+		cmd += " " + c.Command.Name
+	}
+	return diag.Inputf("%v (see %s --help)", err, cmd)
 }
 
 func initCommand(stdout, stderr io.Writer) *cli.Command {

@@ -105,3 +105,14 @@ func Strings(ss []string) string {
 	}
 	return List(q)
 }
+
+// Comment returns s made safe to follow "# " on one line: line breaks
+// become spaces, so a value cannot end the comment and start code.
+func Comment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -84,11 +84,15 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 
 	if !crane {
 		for _, g := range p.Rust.GitDeps {
-			b := binding{Name: nixlang.String(g.Key), Value: "lib.fakeHash", Comment: g.URL + "#" + g.Commit}
+			b := binding{Name: nixlang.String(g.Key), Value: "lib.fakeHash", Comment: nixlang.Comment(g.URL + "#" + g.Commit)}
 			if g.Hash != "" {
 				b.Value = nixlang.String(g.Hash)
 			}
 			v.OutputHashes = append(v.OutputHashes, b)
+		}
+		if fake := len(p.Rust.GitDeps) - countHashed(p.Rust.GitDeps); fake > 0 {
+			warnings = append(warnings, fmt.Sprintf("Cargo.lock has %d git %s without a known hash; flake.nix uses lib.fakeHash for %s: run `nix build`, and replace each lib.fakeHash with the `got: sha256-...` hash Nix reports (one build per hash)",
+				fake, plural(fake, "source", "sources"), plural(fake, "it", "them")))
 		}
 	}
 
@@ -245,4 +249,21 @@ func orName(s, name string) string {
 		return name
 	}
 	return s
+}
+
+func countHashed(deps []model.GitDep) int {
+	n := 0
+	for _, d := range deps {
+		if d.Hash != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

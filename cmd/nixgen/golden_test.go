@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite fixtures/*/want and stderr.golden from the current output")
+
+const fixturesDir = "../../fixtures"
+
+// goldenCase is one fixtures/NAME directory: input/ is a project, args the
+// extra flags for `nixgen init` (one per line), want/ the files it writes
+// and stderr.golden its warnings.
+type goldenCase struct {
+	name, dir string
+	args      []string
+}
+
+func goldenCases(t *testing.T) []goldenCase {
+	t.Helper()
+	entries, err := os.ReadDir(fixturesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []goldenCase
+	for _, e := range entries {
+		dir := filepath.Join(fixturesDir, e.Name())
+		if _, err := os.Stat(filepath.Join(dir, "input")); err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "want")); err != nil && !*update {
+			continue // an input-only fixture used by other tests
+		}
+		c := goldenCase{name: e.Name(), dir: dir}
+		if data, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+					c.args = append(c.args, strings.Fields(line)...)
+				}
+			}
+		}
+		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		t.Fatal("no golden cases found")
+	}
+	return cases
+}
+
+// generate copies the case's input to a temporary directory, runs
+// `nixgen init` there and returns the directory and what init added.
+func (c goldenCase) generate(t *testing.T, extra ...string) (string, map[string][]byte, string) {
+	t.Helper()
+	tmp := t.TempDir()
+	if err := os.CopyFS(tmp, os.DirFS(filepath.Join(c.dir, "input"))); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, tmp)
+	var stdout, stderr bytes.Buffer
+	args := append([]string{"nixgen", "init"}, c.args...)
+	args = append(args, extra...)
+	args = append(args, tmp)
+	if code := run(args, &stdout, &stderr, func(string) string { return "" }); code != 0 {
+		t.Fatalf("nixgen init exited %d:\n%s", code, stderr.String())
+	}
+	after := readTree(t, tmp)
+	added := map[string][]byte{}
+	for p, data := range after {
+		if old, ok := before[p]; !ok || !bytes.Equal(old, data) {
+			added[p] = data
+		}
+	}
+	return tmp, added, strings.ReplaceAll(stderr.String(), tmp, "$DIR")
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			tmp, got, stderr := c.generate(t)
+			wantDir := filepath.Join(c.dir, "want")
+			if *update {
+				os.RemoveAll(wantDir)
+				if err := os.CopyFS(wantDir, os.DirFS(tmp)); err != nil {
+					t.Fatal(err)
+				}
+				// Keep only what init wrote.
+				for p := range readTree(t, wantDir) {
+					if _, ok := got[p]; !ok {
+						os.Remove(filepath.Join(wantDir, p))
+					}
+				}
+				removeEmptyDirs(wantDir)
+				if err := os.WriteFile(filepath.Join(c.dir, "stderr.golden"), []byte(stderr), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want := readTree(t, wantDir)
+			if diff := cmp.Diff(stringMap(want), stringMap(got)); diff != "" {
+				t.Errorf("generated files differ from %s (-want +got):\n%s\nrun `go test ./cmd/nixgen -run TestGolden -update` and review the diff", wantDir, diff)
+			}
+			wantErr, _ := os.ReadFile(filepath.Join(c.dir, "stderr.golden"))
+			if diff := cmp.Diff(string(wantErr), stderr); diff != "" {
+				t.Errorf("warnings differ (-want +got):\n%s", diff)
+			}
+
+			// Generating again over the output gives the same bytes.
+			var stdout, errb bytes.Buffer
+			args := append(append([]string{"nixgen", "init", "--force"}, c.args...), tmp)
+			if code := run(args, &stdout, &errb, func(string) string { return "" }); code != 0 {
+				t.Fatalf("second init exited %d: %s", code, errb.String())
+			}
+			again := readTree(t, tmp)
+			for p, data := range got {
+				if !bytes.Equal(again[p], data) {
+					t.Errorf("%s changed when generated a second time", p)
+				}
+			}
+		})
+	}
+}
+
+func stringMap(m map[string][]byte) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+func removeEmptyDirs(dir string) {
+	var dirs []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i > 0; i-- {
+		os.Remove(dirs[i]) // fails, harmlessly, unless empty
+	}
+}
