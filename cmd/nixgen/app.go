@@ -49,7 +49,7 @@ Example:
 		HideHelpCommand: true,
 		// Errors are printed once, by run; never exit from inside the library.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: usageError,
+		OnUsageError:   usageError,
 		Commands: []*cli.Command{
 			initCommand(stdout, stderr),
 			versionCommand(stdout),
