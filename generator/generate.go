@@ -84,9 +84,9 @@ func Detect(fsys fs.FS) (model.Language, error) {
 		return model.Go, nil
 	}
 	if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
-		return "", diag.Inputf("the directory does not exist")
+		return "", &diag.InputError{File: ".", Msg: "no such directory"}
 	}
-	return "", &diag.InputError{Msg: "found neither Cargo.toml nor go.mod",
+	return "", &diag.InputError{File: ".", Msg: "found neither Cargo.toml nor go.mod",
 		Hint: "run nixgen at the root of a Rust (Cargo) or Go (modules) project, or name it: nixgen init path/to/project"}
 }
 

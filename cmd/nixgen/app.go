@@ -199,6 +199,9 @@ func dirArg(c *cli.Context) string {
 
 // displayPath names a file inside dir the way the user would type it.
 func displayPath(dir, rel string) string {
+	if rel == "." {
+		return dir
+	}
 	if dir == "." || dir == "" {
 		return rel
 	}

@@ -98,7 +98,9 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 	pick := func(f func(*packageSection) field, wsValue string) string {
 		if meta != nil {
-			return f(meta).resolve(wsValue)
+			if v := f(meta).resolve(wsValue); v != "" {
+				return v
+			}
 		}
 		return wsValue
 	}

@@ -39,7 +39,8 @@ func readLock(fsys fs.FS, name string) (*lockfile, error) {
 	if _, err := toml.Decode(string(data), &l); err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, &diag.InputError{File: name, Line: perr.Position.Line, Col: perr.Position.Col, Msg: perr.Message, Err: err}
+			line, col := position(data, perr.Position.Start)
+			return nil, &diag.InputError{File: name, Line: line, Col: col, Msg: perr.Message, Err: err}
 		}
 		return nil, &diag.InputError{File: name, Msg: err.Error(), Err: err}
 	}

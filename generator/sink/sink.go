@@ -46,6 +46,11 @@ func Write(dir string, files map[string][]byte, force bool) (err error) {
 			return &diag.ExistsError{Paths: exist}
 		}
 	}
+	for _, p := range Paths(files) {
+		if st, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p))); err == nil && st.IsDir() {
+			return &diag.InputError{File: p, Msg: "is a directory; nixgen writes a file there and will not replace it; nothing was written"}
+		}
+	}
 	type pending struct{ target, temp, backup string }
 	var work []pending
 	defer func() {

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"nixgen": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr, os.Getenv)) },
+	})
+}
+
+// TestScript runs the txtar scripts in testdata/script: the command line's
+// flags, messages, exit codes and the files it writes, end to end.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("FIXTURES", mustAbs(t, fixturesDir))
+			return nil
+		},
+	})
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd + "/" + p
+}
