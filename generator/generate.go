@@ -26,6 +26,11 @@ type Options struct {
 	Channel string
 	// Bin names the package exposed as packages.default.
 	Bin string
+	// Service says whether to write the NixOS module (ServiceAuto: when
+	// the project looks like a network server).
+	Service ServiceMode
+	// Port is the service's default port; 0 means detect it, else 8080.
+	Port int
 }
 
 // Result is what a generation produced.
@@ -61,11 +66,16 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 				Msg:  "no binary target: nixgen packages programs and services, and this project builds only libraries",
 				Hint: "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"}
 		}
+		serviceWarnings, err := planService(p, opts.Service, opts.Port)
+		if err != nil {
+			return nil, err
+		}
 		files, warnings, err := render.Rust(p, render.Options{Builder: builder, Channel: channel})
 		if err != nil {
 			return nil, err
 		}
-		return &Result{Project: p, Builder: builder, Files: files, Warnings: append(p.Warnings, warnings...)}, nil
+		warnings = append(append(p.Warnings, serviceWarnings...), warnings...)
+		return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings}, nil
 	default:
 		return nil, diag.Inputf("go.mod found: Go projects are not supported yet")
 	}
@@ -110,5 +120,9 @@ func (r *Result) Describe() string {
 	if p.Rust != nil && p.Rust.Workspace {
 		kind = fmt.Sprintf("workspace, %d binary packages", len(p.Packages))
 	}
-	return fmt.Sprintf("%s %s (%s %s, builder %s)", p.Name, p.Version, p.Language, kind, r.Builder)
+	svc := "no NixOS module"
+	if s := p.Service; s != nil {
+		svc = fmt.Sprintf("service on port %d", s.Port)
+	}
+	return fmt.Sprintf("%s %s (%s %s, builder %s, %s)", p.Name, p.Version, p.Language, kind, r.Builder, svc)
 }

@@ -84,6 +84,12 @@ inferred from Cargo.lock (openssl, sqlite, protobuf, ...). The builder is crane
 for Cargo workspaces (the dependencies build once for all members) and
 rustPlatform.buildRustPackage for a single crate; --builder overrides.
 
+A project that looks like a network server (Rust: axum, actix-web, warp, rocket,
+poem, tonic, ... among its dependencies; Go: net/http servers) also gets
+nix/module.nix, exposed as nixosModules.default: services.NAME with a hardened
+systemd unit, optional nginx or Caddy with HTTPS, and a VM test in checks.
+--service and --no-service override that.
+
 Examples:
    nixgen init                          # the project in the current directory
    nixgen init ../api --builder crane   # another directory, crane for a single crate
@@ -93,6 +99,9 @@ Examples:
 			&cli.StringFlag{Name: "builder", Usage: "Rust builder: crane or rust-platform (default: crane for workspaces, rust-platform otherwise)"},
 			&cli.StringFlag{Name: "nixpkgs", Value: render.DefaultChannel, Usage: "nixpkgs branch the flake follows"},
 			&cli.StringFlag{Name: "bin", Usage: "package to expose as packages.default (default: the root crate, or the only binary crate)"},
+			&cli.BoolFlag{Name: "service", Usage: "write the NixOS module even if the project does not look like a server"},
+			&cli.BoolFlag{Name: "no-service", Usage: "write no NixOS module (libraries and command-line tools)"},
+			&cli.IntFlag{Name: "port", Usage: "the service's default port (default: detected from the source, else 8080)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
 		},
@@ -100,11 +109,23 @@ Examples:
 			if c.NArg() > 1 {
 				return diag.Inputf("init takes at most one directory, got %d arguments", c.NArg())
 			}
+			service := generator.ServiceAuto
+			switch {
+			case c.Bool("service") && c.Bool("no-service"):
+				return diag.Inputf("--service and --no-service contradict each other")
+			case c.Bool("service"):
+				service = generator.ServiceOn
+			case c.Bool("no-service"):
+				service = generator.ServiceOff
+			}
 			return runInit(initOptions{
 				Dir:     dirArg(c),
 				Force:   c.Bool("force"),
 				DryRun:  c.Bool("dry-run"),
-				Options: generator.Options{Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin")},
+				Options: generator.Options{
+					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
+					Service: service, Port: c.Int("port"),
+				},
 			}, stdout, stderr)
 		},
 	}
@@ -140,11 +161,11 @@ func runInit(o initOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, `
 next:
-  git add flake.nix     # flakes only see files git tracks
+  git add %s     # flakes only see files git tracks
   nix flake check       # build the packages and run the checks
   nix run               # start %s
   nix develop           # a shell with the toolchain
-`, res.Project.Package(res.Project.Default).MainProgram)
+`, strings.Join(sink.Paths(res.Files), " "), res.Project.Package(res.Project.Default).MainProgram)
 	return nil
 }
 

@@ -16,7 +16,8 @@ var update = flag.Bool("update", false, "rewrite fixtures/*/want and stderr.gold
 
 const fixturesDir = "../../fixtures"
 
-// goldenCase is one fixtures/NAME directory: input/ is a project, args the
+// goldenCase is one fixtures/NAME directory that has a want/ directory
+// (create it empty and run with -update to add a case): input/ is a project, args the
 // extra flags for `nixgen init` (one per line), want/ the files it writes
 // and stderr.golden its warnings.
 type goldenCase struct {
@@ -36,8 +37,8 @@ func goldenCases(t *testing.T) []goldenCase {
 		if _, err := os.Stat(filepath.Join(dir, "input")); err != nil {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, "want")); err != nil && !*update {
-			continue // an input-only fixture used by other tests
+		if _, err := os.Stat(filepath.Join(dir, "want")); err != nil {
+			continue // an input-only fixture; `mkdir want` and -update to add a case
 		}
 		c := goldenCase{name: e.Name(), dir: dir}
 		if data, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {

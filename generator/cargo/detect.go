@@ -156,6 +156,11 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	p.Env = nr.env
 	p.Rust.Bindgen = nr.bindgen
 	p.Server = looksLikeServer(direct)
+	if def := p.Package(p.Default); def != nil {
+		if p.Service, err = detectListen(fsys, def.Dir, direct); err != nil {
+			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
+		}
+	}
 
 	if _, err := fs.Stat(fsys, ".config/nextest.toml"); err == nil {
 		p.Rust.Nextest = true

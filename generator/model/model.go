@@ -40,6 +40,9 @@ type Project struct {
 
 	// Server is true when the project looks like a network service.
 	Server bool
+	// Service is what detection learnt about how the default binary
+	// listens; nil when the project is not served by nixgen's module.
+	Service *Service
 
 	Rust *RustInfo
 	Go   *GoInfo
@@ -130,4 +133,48 @@ func (p *Project) Package(name string) *Package {
 		}
 	}
 	return nil
+}
+
+// Service describes how the project runs as a long-lived network service:
+// what detection found in the source, completed by the generator.
+type Service struct {
+	Name        string // services.<Name> and <Name>.service
+	Description string
+	Program     string // executable in the package to run
+
+	Port       int    // default port
+	PortSource string // where Port came from, for the generated comment
+	Address    string // default listen address
+
+	// How the app is told its address. At most one of PortEnv/PortFlag and
+	// one of HostEnv/HostFlag is set; ListenEnv/ListenFlag take host:port
+	// and replace both.
+	PortEnv, HostEnv, ListenEnv    string
+	PortFlag, HostFlag, ListenFlag string
+
+	// PortFixed and AddressFixed: the source hard-codes the value (at
+	// FixedAt), so the module documents it read-only instead of offering an
+	// option that would do nothing.
+	PortFixed, AddressFixed bool
+	FixedAt                 string
+
+	HealthPath string      // HTTP path the VM test probes, "" for just the port
+	Config     *ConfigFile // nil when the app reads no config file nixgen can see
+}
+
+// ConfigFile is how the app is pointed at its configuration file.
+type ConfigFile struct {
+	Format string // "toml", "json" or "yaml": a pkgs.formats generator
+	Flag   string // e.g. "--config"
+	Env    string // e.g. "APP_CONFIG"
+}
+
+// PortConfigurable reports whether the module can set the port.
+func (s *Service) PortConfigurable() bool {
+	return s.PortEnv != "" || s.PortFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+}
+
+// AddressConfigurable reports whether the module can set the address.
+func (s *Service) AddressConfigurable() bool {
+	return s.HostEnv != "" || s.HostFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
 }

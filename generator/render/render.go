@@ -36,7 +36,36 @@ type Options struct {
 	Module  bool    // emit nixosModules and nix/module.nix
 }
 
-var tmpl = template.Must(template.New("").Option("missingkey=error").ParseFS(templates.FS, "*.tmpl"))
+var tmpl *template.Template
+
+func init() {
+	tmpl = template.Must(template.New("").Option("missingkey=error").Funcs(template.FuncMap{
+		"include": include,
+		"indent":  indent,
+	}).ParseFS(templates.FS, "*.tmpl"))
+}
+
+// include renders the named template, without the line breaks around it,
+// so a template can place it and indent it.
+func include(name string, data any) (string, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return strings.Trim(buf.String(), "\n"), nil
+}
+
+// indent adds n spaces before every non-empty line of s.
+func indent(n int, s string) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 func execute(name string, view any) ([]byte, error) {
 	var buf bytes.Buffer

@@ -33,7 +33,10 @@ type rustView struct {
 	Formatter    string
 	Module       bool
 	ModuleAttr   string
+	VMTest       *vmTestView
 }
+
+type vmTestView struct{ Name, Attr, Script string }
 
 type crateView struct {
 	Attr, Pname, Version, ExtraArgs, BuildFlags, Description, MainProgram string
@@ -57,8 +60,6 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		Version:     nixlang.String(p.Version),
 		Nextest:     p.Rust.Nextest,
 		Formatter:   formatter(opts.Channel),
-		Module:      opts.Module,
-		ModuleAttr:  nixlang.AttrName(p.Name),
 	}
 	if crane {
 		v.Builder = "craneLib.buildPackage"
@@ -196,11 +197,23 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	}
 	v.DevPackages = list(10, dev)
 
+	files := Files{}
+	if s := p.Service; s != nil {
+		v.Module = true
+		v.ModuleAttr = nixlang.AttrName(s.Name)
+		v.VMTest = &vmTestView{Name: nixlang.String(s.Name), Attr: nixlang.AttrName(s.Name), Script: indent(12, vmTestScript(s))}
+		module, err := Module(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		files["nix/module.nix"] = module
+	}
 	flake, err := execute("rust-flake.nix.tmpl", v)
 	if err != nil {
 		return nil, nil, err
 	}
-	return Files{"flake.nix": flake}, warnings, nil
+	files["flake.nix"] = flake
+	return files, warnings, nil
 }
 
 // metaBindings returns the shared meta attributes (mainProgram is per package).
