@@ -31,6 +31,8 @@ type Options struct {
 	Service ServiceMode
 	// Port is the service's default port; 0 means detect it, else 8080.
 	Port int
+	// CI chooses workflows and deployment files; the zero value writes none.
+	CI render.CIOptions
 }
 
 // Result is what a generation produced.
@@ -75,6 +77,16 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 			return nil, err
 		}
 		warnings = append(append(p.Warnings, serviceWarnings...), warnings...)
+		if opts.CI.Enabled() {
+			ci, ciWarnings, err := render.CI(p, opts.CI)
+			if err != nil {
+				return nil, err
+			}
+			for path, data := range ci {
+				files[path] = data
+			}
+			warnings = append(warnings, ciWarnings...)
+		}
 		return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings}, nil
 	default:
 		return nil, diag.Inputf("go.mod found: Go projects are not supported yet")

@@ -95,7 +95,7 @@ Examples:
    nixgen init ../api --builder crane   # another directory, crane for a single crate
    nixgen init --dry-run                # print what would be written
    nixgen init --force --nixpkgs nixos-unstable`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "builder", Usage: "Rust builder: crane or rust-platform (default: crane for workspaces, rust-platform otherwise)"},
 			&cli.StringFlag{Name: "nixpkgs", Value: render.DefaultChannel, Usage: "nixpkgs branch the flake follows"},
 			&cli.StringFlag{Name: "bin", Usage: "package to expose as packages.default (default: the root crate, or the only binary crate)"},
@@ -104,7 +104,7 @@ Examples:
 			&cli.IntFlag{Name: "port", Usage: "the service's default port (default: detected from the source, else 8080)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
-		},
+		}, ciFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return diag.Inputf("init takes at most one directory, got %d arguments", c.NArg())
@@ -118,13 +118,17 @@ Examples:
 			case c.Bool("no-service"):
 				service = generator.ServiceOff
 			}
+			ci, err := ciOptions(c)
+			if err != nil {
+				return err
+			}
 			return runInit(initOptions{
-				Dir:     dirArg(c),
-				Force:   c.Bool("force"),
-				DryRun:  c.Bool("dry-run"),
+				Dir:    dirArg(c),
+				Force:  c.Bool("force"),
+				DryRun: c.Bool("dry-run"),
 				Options: generator.Options{
 					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
-					Service: service, Port: c.Int("port"),
+					Service: service, Port: c.Int("port"), CI: ci,
 				},
 			}, stdout, stderr)
 		},
