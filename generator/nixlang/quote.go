@@ -118,7 +118,7 @@ func Comment(s string) string {
 }
 
 // Indented returns s escaped for the inside of a Nix indented string
-// (''...''): "''" becomes "'''" and "${" becomes "''${". Line structure is
+// (”...”): "”" becomes "”'" and "${" becomes "”${". Line structure is
 // kept; the caller supplies the surrounding quotes and indentation.
 func Indented(s string) string {
 	s = strings.ReplaceAll(s, "''", "'''")
