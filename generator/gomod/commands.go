@@ -1,0 +1,315 @@
+package gomod
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// source is a parsed package: what the command analyses read.
+type source struct {
+	*pkg
+	files   []*ast.File
+	imports []map[string]string // per file: local name -> import path
+}
+
+// analyseCommands fills what depends on the code the commands run:
+// Main.Server, Server, Listen, HealthPath and VersionVar. A command is
+// its main package plus the module packages it imports, directly or not.
+func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
+	byPath := map[string]*pkg{}
+	for _, pk := range pkgs {
+		byPath[pk.ImportPath] = pk
+	}
+	fset := token.NewFileSet()
+	parsed := map[string]*source{}
+	load := func(pk *pkg) (*source, error) {
+		if s, ok := parsed[pk.ImportPath]; ok {
+			return s, nil
+		}
+		s := &source{pkg: pk}
+		for _, name := range pk.Files {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			f, err := parser.ParseFile(fset, name, data, parser.SkipObjectResolution)
+			if err != nil {
+				return nil, err // "dir/file.go:line:col: msg"
+			}
+			s.files = append(s.files, f)
+			s.imports = append(s.imports, fileImports(f))
+		}
+		parsed[pk.ImportPath] = s
+		return s, nil
+	}
+
+	var versionVars []string
+	for i := range p.Mains {
+		main := byPath[importPathOf(p.ModulePath, p.Mains[i].Dir)]
+		// The main package first, then the packages it reaches, by path.
+		reach := []*pkg{main}
+		seen := map[string]bool{main.ImportPath: true}
+		for q := 0; q < len(reach); q++ {
+			for _, imp := range reach[q].Imports {
+				if dep, ok := byPath[imp]; ok && !seen[imp] {
+					seen[imp] = true
+					reach = append(reach, dep)
+				}
+			}
+		}
+		slices.SortFunc(reach[1:], func(a, b *pkg) int { return strings.Compare(a.Dir, b.Dir) })
+
+		var srcs []*source
+		for _, pk := range reach {
+			s, err := load(pk)
+			if err != nil {
+				return err
+			}
+			srcs = append(srcs, s)
+		}
+		for _, s := range srcs {
+			if s.isServer() {
+				p.Mains[i].Server = true
+			}
+		}
+		if p.Mains[i].Server {
+			p.Server = true
+			if p.Listen.Kind == ListenUnknown && p.Listen.Port == 0 {
+				for _, s := range srcs {
+					if l, ok := s.listen(); ok {
+						p.Listen = l
+						break
+					}
+				}
+			}
+			if p.HealthPath == "" {
+				p.HealthPath = healthPath(srcs)
+			}
+		}
+		if v := versionVar(srcs); v != "" {
+			versionVars = append(versionVars, v)
+		}
+	}
+	if len(versionVars) > 0 {
+		p.VersionVar = versionVars[0]
+	}
+	return nil
+}
+
+func fileImports(f *ast.File) map[string]string {
+	m := map[string]string{}
+	for _, imp := range f.Imports {
+		ip, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := ip[strings.LastIndex(ip, "/")+1:]
+		if isMajorVersion(name) {
+			name = binaryName(ip)
+		}
+		name = strings.TrimPrefix(name, "go-")
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		m[name] = ip
+	}
+	return m
+}
+
+// pkgCall reports whether call is importPath.fn(...) in file i, with fn
+// one of names, returning the function name.
+func (s *source) pkgCall(i int, call *ast.CallExpr, importPath string, names ...string) (string, bool) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return "", false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok || s.imports[i][id.Name] != importPath {
+		return "", false
+	}
+	return sel.Sel.Name, slices.Contains(names, sel.Sel.Name)
+}
+
+// importsAny reports whether file i imports a path equal to or below one
+// of prefixes.
+func (s *source) importsAny(i int, prefixes ...string) bool {
+	for _, ip := range s.imports[i] {
+		for _, p := range prefixes {
+			if ip == p || strings.HasPrefix(ip, p+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// routerFrameworks are imports that make a program a server on their own:
+// they exist to serve HTTP.
+var routerFrameworks = []string{
+	"github.com/gin-gonic/gin",
+	"github.com/labstack/echo",
+	"github.com/labstack/echo/v4",
+	"github.com/go-chi/chi",
+	"github.com/go-chi/chi/v5",
+	"github.com/gofiber/fiber/v2",
+	"github.com/gofiber/fiber/v3",
+	"github.com/gorilla/mux",
+}
+
+// isServer: the package imports a router framework, creates a gRPC
+// server, or imports net/http or net and starts listening.
+func (s *source) isServer() bool {
+	for i, f := range s.files {
+		if s.importsAny(i, routerFrameworks...) {
+			return true
+		}
+		found := false
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found {
+				return !found
+			}
+			if _, ok := s.pkgCall(i, call, "google.golang.org/grpc", "NewServer"); ok {
+				found = true
+			}
+			if _, ok := s.pkgCall(i, call, "net", "Listen", "ListenTCP"); ok {
+				found = true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && s.importsAny(i, "net/http") {
+				switch sel.Sel.Name {
+				case "ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS":
+					found = true
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// healthPaths in order of preference.
+var healthPaths = []string{"/healthz", "/health", "/livez", "/readyz"}
+
+// healthPath finds a health endpoint registered with a router method
+// (HandleFunc, Handle, GET, Get, ...) under a literal pattern; Go 1.22
+// patterns such as "GET /healthz" count too.
+func healthPath(srcs []*source) string {
+	found := map[string]bool{}
+	for _, s := range srcs {
+		for _, f := range s.files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) == 0 {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				switch sel.Sel.Name {
+				case "HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Route", "Path", "Method", "Match":
+				default:
+					return true
+				}
+				pattern, ok := stringLit(call.Args[0])
+				if !ok {
+					return true
+				}
+				if _, rest, ok := strings.Cut(pattern, " "); ok {
+					pattern = strings.TrimSpace(rest)
+				}
+				found[pattern] = true
+				return true
+			})
+		}
+	}
+	for _, h := range healthPaths {
+		if found[h] {
+			return h
+		}
+	}
+	return ""
+}
+
+// versionVar finds a package-level string variable meant for -X: version
+// or Version in the main package, else Version or version in a module
+// package named like build information (buildinfo, version, ...).
+func versionVar(srcs []*source) string {
+	for k, s := range srcs {
+		if k > 0 && !buildInfoName(s.Name) && !buildInfoName(s.Dir[strings.LastIndex(s.Dir, "/")+1:]) {
+			continue
+		}
+		names := []string{"version", "Version"}
+		if k > 0 {
+			names = []string{"Version", "version"}
+		}
+		for _, name := range names {
+			if s.hasStringVar(name) {
+				if s.Name == "main" {
+					return "main." + name
+				}
+				return s.ImportPath + "." + name
+			}
+		}
+	}
+	return ""
+}
+
+func buildInfoName(name string) bool {
+	switch name {
+	case "version", "buildinfo", "build", "info", "meta", "about", "release":
+		return true
+	}
+	return false
+}
+
+// hasStringVar reports a package-level `var name string` or `var name =
+// "literal"`: the only forms the linker's -X can set.
+func (s *source) hasStringVar(name string) bool {
+	for _, f := range s.files {
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for j, id := range vs.Names {
+					if id.Name != name {
+						continue
+					}
+					if t, ok := vs.Type.(*ast.Ident); ok && t.Name == "string" {
+						if len(vs.Values) == 0 {
+							return true
+						}
+						_, lit := vs.Values[j].(*ast.BasicLit)
+						return lit
+					}
+					if vs.Type == nil && j < len(vs.Values) {
+						lit, ok := vs.Values[j].(*ast.BasicLit)
+						return ok && lit.Kind == token.STRING
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func stringLit(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
+}
