@@ -4,6 +4,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -33,6 +34,14 @@ type Options struct {
 	Port int
 	// CI chooses workflows and deployment files; the zero value writes none.
 	CI render.CIOptions
+
+	// Dir is the project directory on disk, for the steps that run tools
+	// there (Go's vendorHash).
+	Dir string
+	// VendorHash is "" to compute Go's vendorHash, or "fake" for lib.fakeHash.
+	VendorHash string
+	// Vendor computes vendorHash; nil means the real `go mod vendor`.
+	Vendor VendorHasher
 }
 
 // Result is what a generation produced.
@@ -53,14 +62,14 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 	if channel == "" {
 		channel = render.DefaultChannel
 	}
+	var p *model.Project
+	var builder render.Builder
 	switch lang {
 	case model.Rust:
-		p, err := cargo.Detect(fsys, cargo.Options{Default: opts.Bin})
-		if err != nil {
+		if p, err = cargo.Detect(fsys, cargo.Options{Default: opts.Bin}); err != nil {
 			return nil, err
 		}
-		builder, err := rustBuilder(opts.Builder, p)
-		if err != nil {
+		if builder, err = rustBuilder(opts.Builder, p); err != nil {
 			return nil, err
 		}
 		if len(p.Packages) == 0 {
@@ -68,29 +77,41 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 				Msg:  "no binary target: nixgen packages programs and services, and this project builds only libraries",
 				Hint: "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"}
 		}
-		serviceWarnings, err := planService(p, opts.Service, opts.Port)
-		if err != nil {
+	case model.Go:
+		if opts.Builder != "" {
+			return nil, diag.Inputf("--builder is for Rust projects; Go projects use buildGoModule")
+		}
+		if p, err = detectGo(context.Background(), fsys, opts); err != nil {
 			return nil, err
 		}
-		files, warnings, err := render.Rust(p, render.Options{Builder: builder, Channel: channel})
-		if err != nil {
-			return nil, err
-		}
-		warnings = append(append(p.Warnings, serviceWarnings...), warnings...)
-		if opts.CI.Enabled() {
-			ci, ciWarnings, err := render.CI(p, opts.CI)
-			if err != nil {
-				return nil, err
-			}
-			for path, data := range ci {
-				files[path] = data
-			}
-			warnings = append(warnings, ciWarnings...)
-		}
-		return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings}, nil
-	default:
-		return nil, diag.Inputf("go.mod found: Go projects are not supported yet")
 	}
+	serviceWarnings, err := planService(p, opts.Service, opts.Port)
+	if err != nil {
+		return nil, err
+	}
+	ropts := render.Options{Builder: builder, Channel: channel}
+	var files render.Files
+	var warnings []string
+	if lang == model.Rust {
+		files, warnings, err = render.Rust(p, ropts)
+	} else {
+		files, warnings, err = render.Go(p, ropts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	warnings = append(append(p.Warnings, serviceWarnings...), warnings...)
+	if opts.CI.Enabled() {
+		ci, ciWarnings, err := render.CI(p, opts.CI)
+		if err != nil {
+			return nil, err
+		}
+		for path, data := range ci {
+			files[path] = data
+		}
+		warnings = append(warnings, ciWarnings...)
+	}
+	return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings}, nil
 }
 
 // Detect reports the project's language from the manifests at its root.
@@ -129,12 +150,23 @@ func rustBuilder(flag string, p *model.Project) (render.Builder, error) {
 func (r *Result) Describe() string {
 	p := r.Project
 	kind := "crate"
-	if p.Rust != nil && p.Rust.Workspace {
+	switch {
+	case p.Rust != nil && p.Rust.Workspace:
 		kind = fmt.Sprintf("workspace, %d binary packages", len(p.Packages))
+	case p.Go != nil:
+		kind = fmt.Sprintf("module, %d %s", len(p.Packages), map[bool]string{true: "command", false: "commands"}[len(p.Packages) == 1])
+	}
+	how := ", builder " + string(r.Builder)
+	if r.Builder == "" {
+		how = ""
 	}
 	svc := "no NixOS module"
 	if s := p.Service; s != nil {
 		svc = fmt.Sprintf("service on port %d", s.Port)
 	}
-	return fmt.Sprintf("%s %s (%s %s, builder %s, %s)", p.Name, p.Version, p.Language, kind, r.Builder, svc)
+	name := p.Name
+	if p.Version != "" {
+		name += " " + p.Version
+	}
+	return fmt.Sprintf("%s (%s %s%s, %s)", name, p.Language, kind, how, svc)
 }

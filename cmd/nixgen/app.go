@@ -101,6 +101,7 @@ Examples:
 			&cli.StringFlag{Name: "bin", Usage: "package to expose as packages.default (default: the root crate, or the only binary crate)"},
 			&cli.BoolFlag{Name: "service", Usage: "write the NixOS module even if the project does not look like a server"},
 			&cli.BoolFlag{Name: "no-service", Usage: "write no NixOS module (libraries and command-line tools)"},
+			&cli.StringFlag{Name: "vendor-hash", Usage: "Go: \"fake\" writes lib.fakeHash instead of computing vendorHash with `go mod vendor`"},
 			&cli.IntFlag{Name: "port", Usage: "the service's default port (default: detected from the source, else 8080)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
@@ -128,7 +129,7 @@ Examples:
 				DryRun: c.Bool("dry-run"),
 				Options: generator.Options{
 					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
-					Service: service, Port: c.Int("port"), CI: ci,
+					Service: service, Port: c.Int("port"), CI: ci, VendorHash: c.String("vendor-hash"),
 				},
 			}, stdout, stderr)
 		},
@@ -142,6 +143,10 @@ type initOptions struct {
 }
 
 func runInit(o initOptions, stdout, stderr io.Writer) error {
+	if o.VendorHash != "" && o.VendorHash != "fake" {
+		return diag.Inputf("--vendor-hash %q: the only value is \"fake\" (by default nixgen computes it)", o.VendorHash)
+	}
+	o.Options.Dir = o.Dir
 	res, err := generator.Generate(os.DirFS(o.Dir), o.Options)
 	if err != nil {
 		var in *diag.InputError

@@ -103,11 +103,16 @@ type GitDep struct {
 // GoInfo holds what only Go builds need.
 type GoInfo struct {
 	ModulePath string
-	GoVersion  string
-	VendorHash string // SRI hash; "" with VendorNull false means not computed
+	GoVersion  string // the go line of go.mod, e.g. "1.23.0"
+	// VendorHash is the SRI vendorHash; "" means unknown (lib.fakeHash is
+	// emitted) unless VendorNull is set.
+	VendorHash string
 	VendorNull bool   // vendorHash = null (committed vendor/ or no requirements)
+	HashGo     string // Go minor version VendorHash was computed with, e.g. "1.26"
 	Ldflags    []string
 	Cgo        bool
+	Work       bool // go.work in the source, ignored with GOWORK=off
+	HasGoSum   bool
 }
 
 // SortStrings sorts ss and removes duplicates, returning the result.

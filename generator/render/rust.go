@@ -202,7 +202,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		v.Module = true
 		v.ModuleAttr = nixlang.AttrName(s.Name)
 		v.VMTest = &vmTestView{Name: nixlang.String(s.Name), Attr: nixlang.AttrName(s.Name), Script: indent(12, vmTestScript(s))}
-		module, err := Module(s)
+		module, err := Module(s, p.Language)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -1,0 +1,205 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/diag"
+	"github.com/nixgen/nixgen/generator/gomod"
+	"github.com/nixgen/nixgen/generator/model"
+	"github.com/nixgen/nixgen/generator/resolve"
+	"github.com/nixgen/nixgen/generator/spdx"
+)
+
+// VendorHasher computes a Go module's vendorHash; resolve.GoVendorHasher
+// is the real one (it runs `go mod vendor`).
+type VendorHasher interface {
+	Hash(ctx context.Context, root string) (resolve.GoVendorHash, error)
+}
+
+// detectGo reads the Go module in fsys (rooted at dir on disk, where the
+// vendor hash is computed) into a project.
+func detectGo(ctx context.Context, fsys fs.FS, opts Options) (*model.Project, error) {
+	g, err := gomod.Detect(fsys)
+	if err != nil {
+		var werr *gomod.WorkError
+		if errors.As(err, &werr) {
+			return nil, &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
+				Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
+		}
+		var in *diag.InputError
+		if errors.As(err, &in) {
+			return nil, err
+		}
+		return nil, &diag.InputError{Msg: err.Error(), Err: err}
+	}
+	p := &model.Project{
+		Language: model.Go,
+		Name:     moduleName(g.ModulePath),
+		Version:  "",
+		Server:   g.Server,
+		Go: &model.GoInfo{
+			ModulePath: g.ModulePath,
+			GoVersion:  g.GoVersion,
+			Cgo:        g.Cgo,
+			Work:       g.Work != nil,
+			VendorNull: g.Vendored || g.NoRequirements,
+		},
+	}
+	if _, err := fs.Stat(fsys, "go.sum"); err == nil {
+		p.Go.HasGoSum = true
+	}
+	if g.License != "" {
+		names, unknown := spdx.Licenses(g.License)
+		p.Licenses = names
+		for _, u := range unknown {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("license %q has no lib.licenses equivalent nixgen knows; left out of meta.license", u))
+		}
+	} else {
+		p.Warnings = append(p.Warnings, "no LICENSE file nixgen could identify; meta.license is left out")
+	}
+
+	// One package per main package; examples/ are not built by default.
+	server := ""
+	for _, m := range g.Mains {
+		if m.Dir == "examples" || strings.HasPrefix(m.Dir, "examples/") {
+			continue
+		}
+		p.Packages = append(p.Packages, model.Package{
+			Name: m.Name, Dir: m.Dir, Binaries: []string{m.Name}, MainProgram: m.Name,
+		})
+		if m.Server && server == "" {
+			server = m.Name
+		}
+	}
+	sort.Slice(p.Packages, func(i, j int) bool { return p.Packages[i].Name < p.Packages[j].Name })
+	if len(p.Packages) == 0 {
+		return nil, &diag.InputError{File: "go.mod", Msg: "no main package: nixgen packages programs and services, and this module is a library",
+			Hint: "run nixgen in a module with a `package main` (the root or cmd/NAME)"}
+	}
+	if p.Default, err = chooseGoDefault(p, g, opts.Bin, server); err != nil {
+		return nil, err
+	}
+
+	// Version stamping and goreleaser's ldflags.
+	flags := []string{"-s", "-w"}
+	seen := map[string]bool{"-s": true, "-w": true}
+	for _, f := range g.Ldflags {
+		if !seen[f] {
+			seen[f] = true
+			flags = append(flags, f)
+		}
+	}
+	if g.VersionVar != "" && !strings.Contains(strings.Join(flags, " "), g.VersionVar+"=") {
+		flags = append(flags, "-X "+g.VersionVar+"="+gomod.VersionPlaceholder)
+	}
+	p.Go.Ldflags = flags
+
+	// Files the build reads besides *.go, go.mod and go.sum.
+	embeds, err := gomod.Embeds(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources := append(embeds, g.LocalReplaces...)
+	if g.Vendored {
+		sources = append(sources, "vendor")
+	}
+	p.Sources = model.SortStrings(sources)
+	if g.Cgo {
+		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
+	}
+
+	// The address wiring, for the module.
+	p.Service = goService(g)
+
+	// vendorHash.
+	switch {
+	case p.Go.VendorNull:
+	case opts.VendorHash == "fake":
+		p.Warnings = append(p.Warnings, "vendorHash is lib.fakeHash (--vendor-hash fake): run `nix build` and replace it with the `got: sha256-...` hash Nix reports")
+	default:
+		hasher := opts.Vendor
+		if hasher == nil {
+			hasher = &resolve.GoVendorHasher{}
+		}
+		h, err := hasher.Hash(ctx, opts.Dir)
+		if err != nil {
+			return nil, err
+		}
+		p.Go.VendorHash, p.Go.VendorNull, p.Go.HashGo = h.Hash, h.Null, h.GoVersion
+	}
+	return p, nil
+}
+
+// chooseGoDefault picks packages.default: --bin, else the only command,
+// else the one at the module root, else the server, else the first by name.
+func chooseGoDefault(p *model.Project, g *gomod.Project, want, server string) (string, error) {
+	names := make([]string, len(p.Packages))
+	for i, pkg := range p.Packages {
+		names[i] = pkg.Name
+	}
+	if want != "" {
+		if p.Package(want) == nil {
+			return "", diag.Inputf("--bin %q is not a main package; choose one of: %s", want, strings.Join(names, ", "))
+		}
+		return want, nil
+	}
+	if len(names) == 1 {
+		return names[0], nil
+	}
+	for _, pkg := range p.Packages {
+		if pkg.Dir == "." {
+			return pkg.Name, nil
+		}
+	}
+	if server != "" {
+		return server, nil
+	}
+	p.Warnings = append(p.Warnings, fmt.Sprintf("several commands (%s); packages.default is %q (pass --bin NAME to choose)", strings.Join(names, ", "), names[0]))
+	return names[0], nil
+}
+
+// moduleName is the last element of a module path, without a /vN suffix.
+func moduleName(modPath string) string {
+	base := path.Base(modPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = path.Base(path.Dir(modPath))
+	}
+	return base
+}
+
+// goService translates what gomod found about the listen address.
+func goService(g *gomod.Project) *model.Service {
+	l := g.Listen
+	s := &model.Service{Port: l.Port, HealthPath: g.HealthPath}
+	if l.Port != 0 {
+		s.PortSource = "the source"
+	}
+	s.Address = l.Host
+	switch l.Kind {
+	case gomod.ListenEnv:
+		if l.PortOnly {
+			s.PortEnv = l.Name
+		} else {
+			s.ListenEnv = l.Name
+		}
+	case gomod.ListenFlag:
+		if l.PortOnly {
+			s.PortFlag = "-" + l.Name
+		} else {
+			s.ListenFlag = "-" + l.Name
+		}
+	case gomod.ListenLiteral:
+		s.PortFixed, s.AddressFixed = true, true
+		s.FixedAt = "the source"
+		if s.Address == "" {
+			s.Address = "0.0.0.0"
+		}
+	}
+	return s
+}
