@@ -42,9 +42,9 @@ func planService(p *model.Project, mode ServiceMode, port int) ([]string, error)
 	s.Program = p.Package(p.Default).MainProgram
 	var warnings []string
 	switch {
-	case port != 0 && s.PortFixed:
+	case port != 0 && s.PortFixed && port != s.Port:
 		return nil, diag.Inputf("--port %d: %s listens on port %d, fixed in the source at %s; change the code, or drop --port", port, p.Name, s.Port, s.FixedAt)
-	case port != 0:
+	case port != 0 && !s.PortFixed:
 		if port < 1 || port > 65535 {
 			return nil, diag.Inputf("--port %d: want a port from 1 to 65535", port)
 		}

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/nixgen/nixgen/generator"
+	"github.com/nixgen/nixgen/generator/config"
 	"github.com/nixgen/nixgen/generator/diag"
 	"github.com/nixgen/nixgen/generator/render"
 	"github.com/nixgen/nixgen/generator/sink"
@@ -52,6 +54,7 @@ Example:
 		OnUsageError:   usageError,
 		Commands: []*cli.Command{
 			initCommand(stdout, stderr),
+			checkCommand(stdout, stderr),
 			versionCommand(stdout),
 		},
 	}
@@ -97,7 +100,7 @@ Examples:
    nixgen init --force --nixpkgs nixos-unstable`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "builder", Usage: "Rust builder: crane or rust-platform (default: crane for workspaces, rust-platform otherwise)"},
-			&cli.StringFlag{Name: "nixpkgs", Value: render.DefaultChannel, Usage: "nixpkgs branch the flake follows"},
+			&cli.StringFlag{Name: "nixpkgs", Usage: "nixpkgs branch the flake follows (default: " + render.DefaultChannel + ")"},
 			&cli.StringFlag{Name: "bin", Usage: "package to expose as packages.default (default: the root crate, or the only binary crate)"},
 			&cli.BoolFlag{Name: "service", Usage: "write the NixOS module even if the project does not look like a server"},
 			&cli.BoolFlag{Name: "no-service", Usage: "write no NixOS module (libraries and command-line tools)"},
@@ -105,6 +108,7 @@ Examples:
 			&cli.IntFlag{Name: "port", Usage: "the service's default port (default: detected from the source, else 8080)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
+			&cli.BoolFlag{Name: "diff", Usage: "show a unified diff of what would change, and write nothing"},
 		}, ciFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
@@ -127,6 +131,7 @@ Examples:
 				Dir:    dirArg(c),
 				Force:  c.Bool("force"),
 				DryRun: c.Bool("dry-run"),
+				Diff:   c.Bool("diff"),
 				Options: generator.Options{
 					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
 					Service: service, Port: c.Int("port"), CI: ci, VendorHash: c.String("vendor-hash"),
@@ -137,8 +142,8 @@ Examples:
 }
 
 type initOptions struct {
-	Dir           string
-	Force, DryRun bool
+	Dir                 string
+	Force, DryRun, Diff bool
 	generator.Options
 }
 
@@ -146,27 +151,33 @@ func runInit(o initOptions, stdout, stderr io.Writer) error {
 	if o.VendorHash != "" && o.VendorHash != "fake" {
 		return diag.Inputf("--vendor-hash %q: the only value is \"fake\" (by default nixgen computes it)", o.VendorHash)
 	}
-	o.Options.Dir = o.Dir
-	res, err := generator.Generate(os.DirFS(o.Dir), o.Options)
+	gen, err := generate(o.Dir, o.Options, stderr)
 	if err != nil {
-		var in *diag.InputError
-		if errors.As(err, &in) && in.File != "" {
-			in.File = displayPath(o.Dir, in.File)
+		return err
+	}
+	switch {
+	case o.DryRun:
+		return sink.Print(stdout, gen.files)
+	case o.Diff:
+		diffs := sink.Diff(o.Dir, gen.files)
+		if len(diffs) == 0 {
+			fmt.Fprintln(stdout, "no changes")
 		}
+		for _, d := range diffs {
+			stdout.Write(d.Unified)
+		}
+		return nil
+	}
+	if err := sink.Write(o.Dir, gen.files, o.Force); err != nil {
 		return err
 	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
-	if o.DryRun {
-		return sink.Print(stdout, res.Files)
-	}
-	if err := sink.Write(o.Dir, res.Files, o.Force); err != nil {
-		return err
-	}
+	res := gen.result
 	fmt.Fprintf(stdout, "detected %s\n", res.Describe())
-	for _, p := range sink.Paths(res.Files) {
+	for _, p := range sink.Paths(gen.files) {
 		fmt.Fprintf(stdout, "wrote %s\n", displayPath(o.Dir, p))
+	}
+	for _, p := range gen.skipped {
+		fmt.Fprintf(stdout, "kept %s (listed as owned in nixgen.toml)\n", displayPath(o.Dir, p))
 	}
 	fmt.Fprintf(stdout, `
 next:
@@ -174,8 +185,109 @@ next:
   nix flake check       # build the packages and run the checks
   nix run               # start %s
   nix develop           # a shell with the toolchain
-`, strings.Join(sink.Paths(res.Files), " "), res.Project.Package(res.Project.Default).MainProgram)
+`, strings.Join(sink.Paths(gen.files), " "), res.Project.Package(res.Project.Default).MainProgram)
 	return nil
+}
+
+// generation is what init and check compare or write.
+type generation struct {
+	result  *generator.Result
+	files   map[string][]byte // nixgen.toml included, owned files left out
+	skipped []string          // owned files nixgen would have written
+}
+
+// generate runs the generator with the options completed from nixgen.toml
+// and adds the nixgen.toml that records them.
+func generate(dir string, opts generator.Options, stderr io.Writer) (*generation, error) {
+	fsys := os.DirFS(dir)
+	opts, cfg, err := generator.WithConfig(fsys, opts)
+	if err != nil {
+		return nil, located(dir, err)
+	}
+	opts.Dir = dir
+	res, err := generator.Generate(fsys, opts)
+	if err != nil {
+		return nil, located(dir, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	g := &generation{result: res, files: map[string][]byte{}}
+	for path, data := range res.Files {
+		if cfg.IsOwned(path) {
+			g.skipped = append(g.skipped, path)
+			continue
+		}
+		g.files[path] = data
+	}
+	sort.Strings(g.skipped)
+	g.files[config.FileName] = generator.Record(res, opts, cfg.Owned).Render()
+	return g, nil
+}
+
+// located makes an input error's file name relative to where the user is.
+func located(dir string, err error) error {
+	var in *diag.InputError
+	if errors.As(err, &in) && in.File != "" {
+		in.File = displayPath(dir, in.File)
+	}
+	return err
+}
+
+func checkCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "fail when generated files differ from what nixgen would write now",
+		ArgsUsage: "[DIR]",
+		Description: `Regenerates every file in memory from nixgen.toml and the project, and compares
+them with the files on disk. Exit 0 when they are equal; exit 1 with a unified
+diff per file when not. Files listed as owned in nixgen.toml are skipped.
+Run it in CI so a dependency bump that changes the generated files fails the
+pull request until ` + "`nixgen init --force`" + ` is run and the diff reviewed.
+
+Example:
+   nixgen check && echo up to date`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return diag.Inputf("check takes at most one directory, got %d arguments", c.NArg())
+			}
+			return runCheck(dirArg(c), stdout, stderr)
+		},
+	}
+}
+
+func runCheck(dir string, stdout, stderr io.Writer) error {
+	if _, ok, err := config.Load(os.DirFS(dir)); err != nil {
+		return located(dir, err)
+	} else if !ok {
+		return &diag.InputError{File: displayPath(dir, config.FileName), Msg: "not found: nothing to check against",
+			Hint: "run `nixgen init` first; it records its choices in nixgen.toml"}
+	}
+	gen, err := generate(dir, generator.Options{}, stderr)
+	if err != nil {
+		return err
+	}
+	diffs := sink.Diff(dir, gen.files)
+	for _, d := range diffs {
+		stdout.Write(d.Unified)
+	}
+	if len(diffs) > 0 {
+		names := make([]string, len(diffs))
+		for i, d := range diffs {
+			names[i] = d.Path
+		}
+		return &diag.DriftError{Msg: fmt.Sprintf("%d generated %s out of date: %s\n  hint: run `nixgen init --force`, review and commit the diff",
+			len(diffs), plural(len(diffs), "file is", "files are"), strings.Join(names, ", "))}
+	}
+	fmt.Fprintf(stdout, "%d generated files up to date\n", len(gen.files))
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func versionCommand(stdout io.Writer) *cli.Command {

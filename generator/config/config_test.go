@@ -1,0 +1,48 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRoundTrip(t *testing.T) {
+	on := true
+	c := &Config{
+		Builder: "crane", Nixpkgs: "nixos-26.05", Bin: "api", VendorHash: "",
+		Service: Service{Enabled: &on, Port: 3000},
+		CI:      CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain"},
+		Owned:   []string{"nix/module.nix", "flake.nix"},
+	}
+	data := c.Render()
+	got, ok, err := Load(fstest.MapFS{FileName: {Data: data}})
+	if err != nil || !ok {
+		t.Fatalf("Load: %v %v\n%s", ok, err, data)
+	}
+	want := *c
+	want.Owned = []string{"flake.nix", "nix/module.nix"}
+	if diff := cmp.Diff(&want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if string(got.Render()) != string(data) {
+		t.Error("rendering a loaded file changed it")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct{ data, want string }{
+		{"builder = crane\n", "nixgen.toml:1:"},
+		{"buidler = \"crane\"\n", "unknown keys: buidler"},
+		{"[service]\nport = \"x\"\n", "nixgen.toml"},
+	} {
+		_, _, err := Load(fstest.MapFS{FileName: {Data: []byte(tc.data)}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want an error containing %q", tc.data, err, tc.want)
+		}
+	}
+	if _, ok, err := Load(fstest.MapFS{}); ok || err != nil {
+		t.Errorf("missing file: ok=%v err=%v", ok, err)
+	}
+}
