@@ -23,6 +23,10 @@ func WithConfig(fsys fs.FS, opts Options) (Options, *config.Config, error) {
 	fill(&opts.Builder, cfg.Builder)
 	fill(&opts.Channel, cfg.Nixpkgs)
 	fill(&opts.Bin, cfg.Bin)
+	fill(&opts.Description, cfg.Description)
+	if len(opts.Include) == 0 {
+		opts.Include = cfg.Include
+	}
 	if opts.VendorHash == "" && cfg.VendorHash == "fake" {
 		opts.VendorHash = "fake"
 	}
@@ -61,7 +65,9 @@ func Record(res *Result, opts Options, owned []string) *config.Config {
 			Cachix: opts.CI.Cachix, DeployRepo: opts.CI.DeployRepo,
 			PinActions: opts.CI.PinActions, Target: opts.CI.Target,
 		},
-		Owned: owned,
+		Owned:       owned,
+		Description: opts.Description,
+		Include:     opts.Include,
 	}
 	if enabled {
 		c.Service.Port = p.Service.Port

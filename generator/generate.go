@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/cargo"
@@ -42,6 +43,12 @@ type Options struct {
 	VendorHash string
 	// Vendor computes vendorHash; nil means the real `go mod vendor`.
 	Vendor VendorHasher
+
+	// Description is meta.description when the project's files give none.
+	Description string
+	// Include lists extra paths, relative to the root, kept in the source
+	// (files the build or the tests read that detection cannot see).
+	Include []string
 }
 
 // Result is what a generation produced.
@@ -84,6 +91,12 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 		if p, err = detectGo(context.Background(), fsys, opts); err != nil {
 			return nil, err
 		}
+	}
+	if p.Description == "" {
+		p.Description = opts.Description
+	}
+	if err := includeSources(fsys, p, opts.Include); err != nil {
+		return nil, err
 	}
 	serviceWarnings, err := planService(p, opts.Service, opts.Port)
 	if err != nil {
@@ -169,4 +182,37 @@ func (r *Result) Describe() string {
 		name += " " + p.Version
 	}
 	return fmt.Sprintf("%s (%s %s%s, %s)", name, p.Language, kind, how, svc)
+}
+
+// includeSources adds the user's extra source paths.
+func includeSources(fsys fs.FS, p *model.Project, include []string) error {
+	if len(include) == 0 {
+		return nil
+	}
+	sources := append([]string(nil), p.Sources...)
+	for _, inc := range include {
+		clean := path.Clean(strings.TrimPrefix(inc, "./"))
+		if path.IsAbs(clean) || clean == "." || strings.HasPrefix(clean, "../") {
+			return &diag.InputError{File: "nixgen.toml", Msg: fmt.Sprintf("include %q: want a path inside the project, like \"assets\"", inc)}
+		}
+		if _, err := fs.Stat(fsys, clean); err != nil {
+			return &diag.InputError{File: "nixgen.toml", Msg: fmt.Sprintf("include %q does not exist", inc)}
+		}
+		sources = append(sources, clean)
+	}
+	sources = model.SortStrings(sources)
+	var kept []string
+	for _, s := range sources {
+		inside := false
+		for _, k := range kept {
+			if strings.HasPrefix(s, k+"/") {
+				inside = true
+			}
+		}
+		if !inside {
+			kept = append(kept, s)
+		}
+	}
+	p.Sources = kept
+	return nil
 }

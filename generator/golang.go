@@ -106,6 +106,11 @@ func detectGo(ctx context.Context, fsys fs.FS, opts Options) (*model.Project, er
 		return nil, err
 	}
 	sources := append(embeds, g.LocalReplaces...)
+	testdata, err := testdataDirs(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources = append(sources, testdata...)
 	if g.Vendored {
 		sources = append(sources, "vendor")
 	}
@@ -202,4 +207,28 @@ func goService(g *gomod.Project) *model.Service {
 		}
 	}
 	return s
+}
+
+// testdataDirs lists the module's testdata directories, which its tests
+// read (checks.tests runs them).
+func testdataDirs(fsys fs.FS) ([]string, error) {
+	var dirs []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == "." {
+			return err
+		}
+		name := d.Name()
+		switch {
+		case name == "testdata":
+			dirs = append(dirs, p)
+			return fs.SkipDir
+		case name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_"):
+			return fs.SkipDir
+		}
+		if _, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil {
+			return fs.SkipDir // another module
+		}
+		return nil
+	})
+	return dirs, err
 }

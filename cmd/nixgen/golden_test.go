@@ -70,6 +70,12 @@ func (c goldenCase) generate(t *testing.T, extra ...string) (string, map[string]
 	args = append(args, extra...)
 	args = append(args, tmp)
 	if code := run(args, &stdout, &stderr, func(string) string { return "" }); code != 0 {
+		// Go cases download modules to compute vendorHash. Without the
+		// module proxy (inside a Nix build) that fails with exit 3: skip
+		// there, but never in CI, which reaches the proxy.
+		if code == 3 && os.Getenv("CI") == "" {
+			t.Skipf("nixgen init needs the network here and failed:\n%s", stderr.String())
+		}
 		t.Fatalf("nixgen init exited %d:\n%s", code, stderr.String())
 	}
 	after := readTree(t, tmp)

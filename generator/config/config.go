@@ -22,12 +22,17 @@ const FileName = "nixgen.toml"
 
 // Config is nixgen.toml.
 type Config struct {
-	Builder    string  `toml:"builder"`
-	Nixpkgs    string  `toml:"nixpkgs"`
-	Bin        string  `toml:"bin"`
-	VendorHash string  `toml:"vendor-hash"`
-	Service    Service `toml:"service"`
-	CI         CI      `toml:"ci"`
+	Builder    string `toml:"builder"`
+	Nixpkgs    string `toml:"nixpkgs"`
+	Bin        string `toml:"bin"`
+	VendorHash string `toml:"vendor-hash"`
+	// Description is meta.description when Cargo.toml has none (Go
+	// modules never have one).
+	Description string `toml:"description"`
+	// Include lists extra paths kept in the package source.
+	Include []string `toml:"include"`
+	Service Service  `toml:"service"`
+	CI      CI       `toml:"ci"`
 	// Owned lists generated files the user maintains by hand: nixgen
 	// neither rewrites them nor compares them.
 	Owned []string `toml:"owned"`
@@ -106,14 +111,11 @@ func (c *Config) Render() []byte {
 	if c.VendorHash != "" {
 		str(`Go vendorHash: "computed" runs `+"`go mod vendor`"+`; "fake" writes lib.fakeHash.`, "vendor-hash", c.VendorHash)
 	}
+	str("meta.description when the project's own files give none.", "description", c.Description)
+	b.WriteString("# Extra paths kept in the build's source: files the build or its tests read\n# that nixgen cannot see in the code, e.g. [\"assets\"].\n")
+	fmt.Fprintf(&b, "include = [%s]\n", quoteList(c.Include))
 	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
-	owned := append([]string(nil), c.Owned...)
-	sort.Strings(owned)
-	quoted := make([]string, len(owned))
-	for i, o := range owned {
-		quoted[i] = strconv.Quote(o)
-	}
-	fmt.Fprintf(&b, "owned = [%s]\n", strings.Join(quoted, ", "))
+	fmt.Fprintf(&b, "owned = [%s]\n", quoteList(c.Owned))
 
 	b.WriteString("\n[service]\n")
 	enabled := c.Service.Enabled != nil && *c.Service.Enabled
@@ -128,4 +130,15 @@ func (c *Config) Render() []byte {
 	str(`Pin GitHub Actions by "tag" or by commit "sha".`, "pin-actions", c.CI.PinActions)
 	str(`"nix" for NixOS hosts; "plain" also writes a workflow, unit and setup script for hosts without Nix.`, "target", c.CI.Target)
 	return b.Bytes()
+}
+
+// quoteList writes a sorted TOML array of strings on one line.
+func quoteList(items []string) string {
+	sorted := append([]string(nil), items...)
+	sort.Strings(sorted)
+	quoted := make([]string, len(sorted))
+	for i, s := range sorted {
+		quoted[i] = strconv.Quote(s)
+	}
+	return strings.Join(quoted, ", ")
 }

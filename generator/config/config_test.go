@@ -12,9 +12,10 @@ func TestRoundTrip(t *testing.T) {
 	on := true
 	c := &Config{
 		Builder: "crane", Nixpkgs: "nixos-26.05", Bin: "api", VendorHash: "",
-		Service: Service{Enabled: &on, Port: 3000},
-		CI:      CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain"},
-		Owned:   []string{"nix/module.nix", "flake.nix"},
+		Service:     Service{Enabled: &on, Port: 3000},
+		CI:          CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain"},
+		Owned:       []string{"nix/module.nix", "flake.nix"},
+		Description: "a \"quoted\" description", Include: []string{"assets", "fixtures"},
 	}
 	data := c.Render()
 	got, ok, err := Load(fstest.MapFS{FileName: {Data: data}})

@@ -43,7 +43,14 @@ func Embeds(fsys fs.FS) ([]string, error) {
 			}
 			for _, pattern := range embedPatterns(rest) {
 				pattern = strings.TrimPrefix(pattern, "all:")
-				matches, _ := fs.Glob(fsys, path.Join(path.Dir(p), pattern))
+				full := path.Join(path.Dir(p), pattern)
+				matches, _ := fs.Glob(fsys, full)
+				// A wildcard keeps its whole directory, so files added
+				// later are kept too; but never the whole module.
+				if dir := path.Dir(full); strings.ContainsAny(pattern, "*?[") && dir != "." && len(matches) > 0 {
+					found[dir] = true
+					continue
+				}
 				for _, m := range matches {
 					found[m] = true
 				}

@@ -24,7 +24,7 @@ func TestEmbeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"internal/x/schema", "odd name.txt", "static", "templates/a.html"}
+	want := []string{"internal/x/schema", "odd name.txt", "static", "templates"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -124,3 +124,17 @@ func Indented(s string) string {
 	s = strings.ReplaceAll(s, "''", "'''")
 	return strings.ReplaceAll(s, "${", "''${")
 }
+
+// StoreName returns s with every character a Nix store path name cannot
+// hold (anything but letters, digits and +-._?=) replaced by "-", and a
+// leading "." replaced too. Derivation names (pname-version) must fit.
+func StoreName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("+-._?=", c) >= 0
+		if !ok || (i == 0 && c == '.') {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}

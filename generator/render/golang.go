@@ -40,8 +40,8 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		Description: nixlang.String(orName(p.Description, p.Name)),
 		NixpkgsURL:  nixlang.String("github:NixOS/nixpkgs/" + opts.Channel),
 		Formatter:   formatter(opts.Channel),
-		TestsPname:  nixlang.String(p.Name + "-tests"),
-		VetPname:    nixlang.String(p.Name + "-vet"),
+		TestsPname:  nixlang.String(nixlang.StoreName(p.Name + "-tests")),
+		VetPname:    nixlang.String(nixlang.StoreName(p.Name + "-vet")),
 	}
 
 	// The Go toolchain: the vendorHash is only valid for the Go minor
@@ -112,7 +112,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		}
 		v.Commands = append(v.Commands, goCommandView{
 			Attr:        nixlang.AttrName(pkg.Name),
-			Pname:       nixlang.String(pkg.Name),
+			Pname:       nixlang.String(nixlang.StoreName(pkg.Name)),
 			SubPackages: list(14, []string{nixlang.String(sub)}),
 			MainProgram: nixlang.String(pkg.MainProgram),
 		})

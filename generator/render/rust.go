@@ -56,8 +56,8 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		Description: nixlang.String(orName(p.Description, p.Name)),
 		NixpkgsURL:  nixlang.String("github:NixOS/nixpkgs/" + opts.Channel),
 		Crane:       crane,
-		Pname:       nixlang.String(p.Name),
-		Version:     nixlang.String(p.Version),
+		Pname:       nixlang.String(nixlang.StoreName(p.Name)),
+		Version:     nixlang.String(nixlang.StoreName(p.Version)),
 		Nextest:     p.Rust.Nextest,
 		Formatter:   formatter(opts.Channel),
 	}
@@ -137,6 +137,13 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	}
 
 	v.Meta = metaBindings(p)
+	for _, pkg := range p.Packages {
+		for _, s := range []string{pkg.Name, pkg.Version} {
+			if nixlang.StoreName(s) != s {
+				warnings = append(warnings, fmt.Sprintf("%q cannot be part of a Nix store path; the derivation uses %q", s, nixlang.StoreName(s)))
+			}
+		}
+	}
 
 	// Packages, one per crate with binaries.
 	names := map[string]bool{}
@@ -144,8 +151,8 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		names[pkg.Name] = true
 		c := crateView{
 			Attr:        nixlang.AttrName(pkg.Name),
-			Pname:       nixlang.String(pkg.Name),
-			Version:     nixlang.String(pkg.Version),
+			Pname:       nixlang.String(nixlang.StoreName(pkg.Name)),
+			Version:     nixlang.String(nixlang.StoreName(pkg.Version)),
 			MainProgram: nixlang.String(pkg.MainProgram),
 		}
 		if pkg.Description != "" && pkg.Description != p.Description {

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/nixgen/nixgen/internal/nixtest"
+)
+
+// evalDir copies a golden case's input and its wanted output into a fresh
+// directory: the flake as a user would have it.
+func evalDir(t *testing.T, c goldenCase) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, sub := range []string{"input", "want"} {
+		if err := os.CopyFS(dir, os.DirFS(filepath.Join(c.dir, sub))); err != nil && !os.IsExist(err) {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func keys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestGoldenEval evaluates every golden flake offline against the
+// stand-in inputs in fixtures/standins: `nix flake check --no-build`, the
+// package names, the devShell and the checks on every system.
+func TestGoldenEval(t *testing.T) {
+	nixtest.Require(t, "nix")
+	for _, c := range goldenCases(t) {
+		if _, err := os.Stat(filepath.Join(c.dir, "want", "flake.nix")); err != nil {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := evalDir(t, c)
+			nixtest.FlakeCheck(t, dir)
+
+			var apps map[string]any
+			nixtest.EvalFlakeJSON(t, dir, "apps.x86_64-linux", &apps)
+			for _, system := range []string{"x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"} {
+				var pkgs, checks map[string]any
+				nixtest.EvalFlakeJSON(t, dir, "packages."+system, &pkgs)
+				if _, ok := pkgs["default"]; !ok || len(pkgs) < 2 {
+					t.Errorf("%s: packages %v: want default plus one per binary package", system, keys(pkgs))
+				}
+				if drv := nixtest.EvalFlake(t, dir, "devShells."+system+".default.drvPath"); !strings.Contains(drv, ".drv") {
+					t.Errorf("%s: devShell drvPath = %s", system, drv)
+				}
+				nixtest.EvalFlakeJSON(t, dir, "checks."+system, &checks)
+				_, vm := checks["vm-test"]
+				_, module := os.Stat(filepath.Join(c.dir, "want", "nix", "module.nix"))
+				wantVM := module == nil && strings.HasSuffix(system, "-linux")
+				if vm != wantVM {
+					t.Errorf("%s: checks %v: vm-test present %v, want %v", system, keys(checks), vm, wantVM)
+				}
+				t.Logf("%s: packages %v, checks %v", system, keys(pkgs), keys(checks))
+			}
+			if _, ok := apps["default"]; !ok {
+				t.Errorf("apps %v: no default", keys(apps))
+			}
+		})
+	}
+}
+
+var serviceNameRE = regexp.MustCompile(`(?m)^  options\.services\.("[^"]+"|[A-Za-z0-9_'-]+) = \{$`)
+
+// TestGoldenModules evaluates every golden NixOS module with the module
+// system and scores the unit it renders with systemd-analyze.
+func TestGoldenModules(t *testing.T) {
+	nixtest.Require(t, "nix")
+	nixtest.Require(t, "systemd-analyze")
+	acme := `{ security.acme.acceptTerms = true; security.acme.defaults.email = "admin@example.org"; }`
+	ran := 0
+	for _, c := range goldenCases(t) {
+		data, err := os.ReadFile(filepath.Join(c.dir, "want", "nix", "module.nix"))
+		if err != nil {
+			continue
+		}
+		m := serviceNameRE.FindSubmatch(data)
+		if m == nil {
+			t.Fatalf("%s: no options.services.NAME in the module", c.name)
+		}
+		name := strings.Trim(string(m[1]), `"`)
+		portFixed := strings.Contains(string(data), "readOnly = true;\n      description = \"TCP port")
+		loopback := strings.Contains(string(data), "listenAddress = lib.mkOption {\n      type = lib.types.str;\n      default = \"127.0.0.1\";")
+		ran++
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := evalDir(t, c)
+
+			// Default: starts at boot, restarts, hardened to 1.5 or less.
+			def := nixtest.EvalModule(t, dir, name, "{ enable = true; }")
+			if def.Service == nil || !hasString(def.Service.WantedBy, "multi-user.target") || !hasString(def.Service.After, "network-online.target") {
+				t.Fatalf("unit wiring: %+v", def.Service)
+			}
+			if def.Service.ServiceConfig["Restart"] != "on-failure" || def.Service.ServiceConfig["DynamicUser"] != true {
+				t.Errorf("serviceConfig: %v", def.Service.ServiceConfig)
+			}
+			if strings.Contains(def.Unit, "@resources") {
+				t.Errorf("SystemCallFilter mentions @resources, which kills Go binaries:\n%s", def.Unit)
+			}
+			if score := nixtest.SecurityExposure(t, name+".service", def.Unit); score > 1.5 {
+				t.Errorf("default unit: exposure %.1f, want at most 1.5\n%s", score, def.Unit)
+			}
+			if len(def.OpenTCPPorts) != 0 {
+				t.Errorf("default opens ports %v", def.OpenTCPPorts)
+			}
+
+			// A port below 1024: the capability, PrivateUsers off, at most 2.0.
+			if !portFixed {
+				low := nixtest.EvalModule(t, dir, name, "{ enable = true; port = 25; openFirewall = true; }")
+				if !strings.Contains(low.Unit, "AmbientCapabilities=CAP_NET_BIND_SERVICE") || !strings.Contains(low.Unit, "PrivateUsers=false") {
+					t.Errorf("port 25 unit lacks CAP_NET_BIND_SERVICE or keeps PrivateUsers:\n%s", low.Unit)
+				}
+				if score := nixtest.SecurityExposure(t, name+".service", low.Unit); score > 2.0 {
+					t.Errorf("port 25 unit: exposure %.1f, want at most 2.0", score)
+				}
+				if !containsInt(low.OpenTCPPorts, 25) {
+					t.Errorf("openFirewall: ports %v", low.OpenTCPPorts)
+				}
+
+				// Type errors: the port must be 1..65535.
+				for _, bad := range []string{"0", "70000"} {
+					err := nixtest.EvalModuleErr(t, dir, name, "{ enable = true; port = "+bad+"; }")
+					if err == nil || !strings.Contains(err.Error(), "is not of type") {
+						t.Errorf("port = %s: want a type error, got %v", bad, err)
+					}
+				}
+			}
+
+			// nginx and Caddy with a domain: 80 and 443 open, a virtual host.
+			for _, proxy := range []string{"nginx", "caddy"} {
+				res := nixtest.EvalModuleWith(t, dir, name, `{ enable = true; domain = "app.example.org"; `+proxy+`.enable = true; }`, acme)
+				if !containsInt(res.OpenTCPPorts, 80) || !containsInt(res.OpenTCPPorts, 443) {
+					t.Errorf("%s: open ports %v, want 80 and 443", proxy, res.OpenTCPPorts)
+				}
+				if _, ok := res.Units[proxy+".service"]; !ok {
+					t.Errorf("%s: no %s.service among %d units", proxy, proxy, len(res.Units))
+				}
+			}
+
+			// A static user instead of DynamicUser.
+			static := nixtest.EvalModule(t, dir, name, "{ enable = true; dynamicUser = false; }")
+			if !hasString(static.Users, name) || !hasString(static.Groups, name) || !strings.Contains(static.Unit, "DynamicUser=false") {
+				t.Errorf("static user: users %v groups %v\n%s", static.Users, static.Groups, static.Unit)
+			}
+			if score := nixtest.SecurityExposure(t, name+".service", static.Unit); score > 1.5 {
+				t.Errorf("static-user unit: exposure %.1f, want at most 1.5", score)
+			}
+
+			// Contradictions fail or warn.
+			for cfg, want := range map[string]string{
+				`{ enable = true; domain = "a.example"; nginx.enable = true; caddy.enable = true; }`: "at most one of nginx.enable and caddy.enable",
+				`{ enable = true; nginx.enable = true; }`:                                            "need services.",
+			} {
+				if err := nixtest.EvalModuleErr(t, dir, name, cfg); err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s: want an assertion %q, got %v", cfg, want, err)
+				}
+			}
+			if loopback {
+				warned := nixtest.EvalModule(t, dir, name, `{ enable = true; openFirewall = true; }`)
+				if len(warned.Warnings) == 0 {
+					t.Errorf("openFirewall on a loopback address: no warning")
+				}
+			}
+			// Secrets: environmentFile and credentials outside the store.
+			sec := nixtest.EvalModule(t, dir, name, `{ enable = true; environmentFile = "/run/secrets/env"; credentials.token = "/run/secrets/token"; }`)
+			if !strings.Contains(sec.Unit, "EnvironmentFile=/run/secrets/env") || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
+				t.Errorf("secrets not wired:\n%s", sec.Unit)
+			}
+			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/x-env"; }`); err == nil {
+				t.Errorf("environmentFile in the store was accepted")
+			}
+		})
+	}
+	if ran < 3 {
+		t.Fatalf("only %d golden modules", ran)
+	}
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsInt(list []int, n int) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
