@@ -22,21 +22,22 @@ import (
 // run is the whole program; main only supplies the process's stdio and
 // environment, so tests can call it directly.
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	app := newApp(stdout, stderr, getenv)
+	u := newUI(stdout, stderr, getenv)
+	app := newApp(u)
 	err := app.Run(args)
 	if err == nil {
 		return diag.ExitOK
 	}
-	fmt.Fprintf(stderr, "nixgen: %v\n", err)
+	u.errorf(err)
 	return diag.ExitCode(err)
 }
 
-func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
+func newApp(u *ui) *cli.App {
+	stdout, stderr := u.out, u.err
 	app := &cli.App{
-		Name:  "nixgen",
-		Usage: "generate a reviewable Nix flake, NixOS module and CI for a Rust or Go service",
-		UsageText: `nixgen init [DIR]        write flake.nix for the project in DIR (default: .)
-   nixgen version           print nixgen's version`,
+		Name:      "nixgen",
+		Usage:     "generate a reviewable Nix flake, NixOS module and CI for a Rust or Go service",
+		UsageText: "nixgen [--quiet|--verbose] COMMAND [FLAGS] [ARGS]",
 		Description: `nixgen reads Cargo.toml/Cargo.lock (or go.mod/go.sum) and writes a flake with a
 package per binary, apps, a devShell, checks and a formatter. Output is
 byte-for-byte deterministic, so it can be committed and reviewed.
@@ -46,15 +47,29 @@ written), 3 an external tool or the network failed.
 
 Example:
    cd my-service && nixgen init && git add flake.nix && nix build`,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		EnableBashCompletion: true,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "also print what nixgen detected and why"},
+		},
+		Before: func(c *cli.Context) error {
+			u.quiet, u.verbose = c.Bool("quiet"), c.Bool("verbose")
+			if u.quiet && u.verbose {
+				return diag.Inputf("--quiet and --verbose contradict each other")
+			}
+			return nil
+		},
 		// Errors are printed once, by run; never exit from inside the library.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
 		Commands: []*cli.Command{
-			initCommand(stdout, stderr),
-			checkCommand(stdout, stderr),
+			initCommand(u),
+			checkCommand(u),
+			hostCommand(stdout, stderr),
+			completionCommand(stdout),
 			versionCommand(stdout),
 		},
 	}
@@ -73,7 +88,7 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	return diag.Inputf("%v (see %s --help)", err, cmd)
 }
 
-func initCommand(stdout, stderr io.Writer) *cli.Command {
+func initCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "init",
 		Usage:     "write flake.nix for a Rust or Go project",
@@ -136,7 +151,7 @@ Examples:
 					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
 					Service: service, Port: c.Int("port"), CI: ci, VendorHash: c.String("vendor-hash"),
 				},
-			}, stdout, stderr)
+			}, u)
 		},
 	}
 }
@@ -147,11 +162,12 @@ type initOptions struct {
 	generator.Options
 }
 
-func runInit(o initOptions, stdout, stderr io.Writer) error {
+func runInit(o initOptions, u *ui) error {
+	stdout := u.out
 	if o.VendorHash != "" && o.VendorHash != "fake" {
 		return diag.Inputf("--vendor-hash %q: the only value is \"fake\" (by default nixgen computes it)", o.VendorHash)
 	}
-	gen, err := generate(o.Dir, o.Options, stderr)
+	gen, err := generate(o.Dir, o.Options, u)
 	if err != nil {
 		return err
 	}
@@ -172,14 +188,14 @@ func runInit(o initOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	res := gen.result
-	fmt.Fprintf(stdout, "detected %s\n", res.Describe())
+	u.infof("detected %s\n", res.Describe())
 	for _, p := range sink.Paths(gen.files) {
-		fmt.Fprintf(stdout, "wrote %s\n", displayPath(o.Dir, p))
+		u.infof("wrote %s\n", displayPath(o.Dir, p))
 	}
 	for _, p := range gen.skipped {
-		fmt.Fprintf(stdout, "kept %s (listed as owned in nixgen.toml)\n", displayPath(o.Dir, p))
+		u.infof("kept %s (listed as owned in nixgen.toml)\n", displayPath(o.Dir, p))
 	}
-	fmt.Fprintf(stdout, `
+	u.infof(`
 next:
   git add %s     # flakes only see files git tracks
   nix flake check       # build the packages and run the checks
@@ -198,7 +214,7 @@ type generation struct {
 
 // generate runs the generator with the options completed from nixgen.toml
 // and adds the nixgen.toml that records them.
-func generate(dir string, opts generator.Options, stderr io.Writer) (*generation, error) {
+func generate(dir string, opts generator.Options, u *ui) (*generation, error) {
 	fsys := os.DirFS(dir)
 	opts, cfg, err := generator.WithConfig(fsys, opts)
 	if err != nil {
@@ -210,7 +226,10 @@ func generate(dir string, opts generator.Options, stderr io.Writer) (*generation
 		return nil, located(dir, err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
+		u.warnf("%s", w)
+	}
+	for _, line := range res.Details() {
+		u.debugf("%s", line)
 	}
 	g := &generation{result: res, files: map[string][]byte{}}
 	for path, data := range res.Files {
@@ -234,7 +253,7 @@ func located(dir string, err error) error {
 	return err
 }
 
-func checkCommand(stdout, stderr io.Writer) *cli.Command {
+func checkCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "fail when generated files differ from what nixgen would write now",
@@ -251,19 +270,20 @@ Example:
 			if c.NArg() > 1 {
 				return diag.Inputf("check takes at most one directory, got %d arguments", c.NArg())
 			}
-			return runCheck(dirArg(c), stdout, stderr)
+			return runCheck(dirArg(c), u)
 		},
 	}
 }
 
-func runCheck(dir string, stdout, stderr io.Writer) error {
+func runCheck(dir string, u *ui) error {
+	stdout := u.out
 	if _, ok, err := config.Load(os.DirFS(dir)); err != nil {
 		return located(dir, err)
 	} else if !ok {
 		return &diag.InputError{File: displayPath(dir, config.FileName), Msg: "not found: nothing to check against",
 			Hint: "run `nixgen init` first; it records its choices in nixgen.toml"}
 	}
-	gen, err := generate(dir, generator.Options{}, stderr)
+	gen, err := generate(dir, generator.Options{}, u)
 	if err != nil {
 		return err
 	}
@@ -279,7 +299,7 @@ func runCheck(dir string, stdout, stderr io.Writer) error {
 		return &diag.DriftError{Msg: fmt.Sprintf("%d generated %s out of date: %s\n  hint: run `nixgen init --force`, review and commit the diff",
 			len(diffs), plural(len(diffs), "file is", "files are"), strings.Join(names, ", "))}
 	}
-	fmt.Fprintf(stdout, "%d generated files up to date\n", len(gen.files))
+	u.infof("%d generated files up to date\n", len(gen.files))
 	return nil
 }
 

@@ -1,0 +1,1 @@
+{ pkgs ? import <nixpkgs> { } }: let v = "1.0"; in { a = pkgs.fetchFromGitHub { owner = "o"; repo = "r"; rev = "v${v}"; hash = "sha256-GWjuWKWSX9OyYRQHA0cPBxIPHPwOwlq0GSMjgKPZlos="; }; b = pkgs.fetchgit { url = "https://example.org/b"; rev = "5573e39b6600496d40f493d00ec7658479a19607"; sha256 = ""; }; }
