@@ -33,6 +33,7 @@
             ./cmd/nixgen/testdata
             ./fixtures
             ./generator/nixedit/testdata
+            ./generator/pins/testdata
             ./internal/nixtest/testdata
             ./templates
           ];
@@ -49,7 +50,7 @@
         commonArgs = {
           inherit version src;
           # `go mod vendor` hashed by nixgen; `nixgen bump --deps` refreshes it after go.sum changes.
-          vendorHash = "sha256-NnBgOmgqbaUci/AwPqjSqY5C87LJO+c+41e8HLSgLk8=";
+          vendorHash = "sha256-+0TTBD0q6+ynOP2x503SvR/fQBQHKUpCsVutAEMknFI=";
           ldflags = [
             "-s"
             "-w"
@@ -61,28 +62,6 @@
 
         # One package per command; tests run once, in checks.tests.
         commands = {
-          hashpath = buildGoModule (
-            commonArgs
-            // {
-              pname = "hashpath";
-              subPackages = [ "bench/hashpath" ];
-              doCheck = false;
-              meta = meta // {
-                mainProgram = "hashpath";
-              };
-            }
-          );
-          mktree = buildGoModule (
-            commonArgs
-            // {
-              pname = "mktree";
-              subPackages = [ "bench/mktree" ];
-              doCheck = false;
-              meta = meta // {
-                mainProgram = "mktree";
-              };
-            }
-          );
           nixgen = buildGoModule (
             commonArgs
             // {
@@ -109,8 +88,6 @@
 
         apps = {
           default = mkApp commands.nixgen "nixgen";
-          hashpath = mkApp commands.hashpath "hashpath";
-          mktree = mkApp commands.mktree "mktree";
           nixgen = mkApp commands.nixgen "nixgen";
         };
 

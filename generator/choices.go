@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/nixgen/nixgen/generator/config"
+	"github.com/nixgen/nixgen/generator/diag"
 	"github.com/nixgen/nixgen/generator/render"
 )
 
@@ -43,6 +46,24 @@ func WithConfig(fsys fs.FS, opts Options) (Options, *config.Config, error) {
 	fill(&opts.CI.DeployRepo, cfg.CI.DeployRepo)
 	fill(&opts.CI.PinActions, cfg.CI.PinActions)
 	fill(&opts.CI.Target, cfg.CI.Target)
+	if opts.Src.Kind == SrcLocalExplicit {
+		opts.Src.Kind = SrcLocal
+	} else if opts.Src.Kind == "" && cfg.Src != "" {
+		kind, arg, _ := strings.Cut(cfg.Src, ":")
+		opts.Src.Kind = kind
+		switch kind {
+		case SrcGitHub:
+			opts.Src.Owner, opts.Src.Repo, _ = strings.Cut(arg, "/")
+		case SrcGit:
+			opts.Src.URL = arg
+		default:
+			return opts, nil, &diag.InputError{File: config.FileName, Msg: fmt.Sprintf("src %q: want \"\", \"github:OWNER/REPO\" or \"git:URL\"", cfg.Src)}
+		}
+	}
+	opts.Src.PrefetchDeps = opts.Src.PrefetchDeps || cfg.PrefetchDeps
+	if len(opts.CI.Systems) == 0 {
+		opts.CI.Systems = cfg.CI.Systems
+	}
 	return opts, cfg, nil
 }
 
@@ -63,11 +84,12 @@ func Record(res *Result, opts Options, owned []string) *config.Config {
 		Service: config.Service{Enabled: &enabled},
 		CI: config.CI{
 			Cachix: opts.CI.Cachix, DeployRepo: opts.CI.DeployRepo,
-			PinActions: opts.CI.PinActions, Target: opts.CI.Target,
+			PinActions: opts.CI.PinActions, Target: opts.CI.Target, Systems: opts.CI.Systems,
 		},
-		Owned:       owned,
-		Description: opts.Description,
-		Include:     opts.Include,
+		Owned:        owned,
+		PrefetchDeps: opts.Src.PrefetchDeps,
+		Description:  opts.Description,
+		Include:      opts.Include,
 	}
 	if enabled {
 		c.Service.Port = p.Service.Port
@@ -77,6 +99,12 @@ func Record(res *Result, opts Options, owned []string) *config.Config {
 		if opts.VendorHash == "fake" {
 			c.VendorHash = "fake"
 		}
+	}
+	switch pin := res.Src; {
+	case pin != nil && pin.Owner != "":
+		c.Src = "github:" + pin.Owner + "/" + pin.Repo
+	case pin != nil:
+		c.Src = "git:" + pin.URL
 	}
 	if c.CI.PinActions == "" {
 		c.CI.PinActions = "tag"

@@ -15,6 +15,7 @@ import (
 	"github.com/nixgen/nixgen/generator/diag"
 	"github.com/nixgen/nixgen/generator/model"
 	"github.com/nixgen/nixgen/generator/render"
+	"github.com/nixgen/nixgen/generator/resolve"
 )
 
 // Options are the user's choices; the zero value picks every default.
@@ -44,6 +45,14 @@ type Options struct {
 	// Vendor computes vendorHash; nil means the real `go mod vendor`.
 	Vendor VendorHasher
 
+	// Src pins the source to a remote commit instead of the local tree.
+	Src Src
+	// Existing is the flake.nix on disk, if any: its pins are kept when
+	// regenerating without --rev.
+	Existing []byte
+	// Prefetcher hashes pinned sources; nil picks one by Src.Prefetcher.
+	Prefetcher resolve.Prefetcher
+
 	// Description is meta.description when the project's files give none.
 	Description string
 	// Include lists extra paths, relative to the root, kept in the source
@@ -57,6 +66,7 @@ type Result struct {
 	Builder  render.Builder // the Rust builder used, "" for Go
 	Files    render.Files
 	Warnings []string
+	Src      *model.SourcePin // the pinned source; nil for the local tree
 }
 
 // Generate reads the project in fsys and returns the files to write.
@@ -102,7 +112,11 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ropts := render.Options{Builder: builder, Channel: channel}
+	src, err := resolveSrc(context.Background(), p, builder, opts)
+	if err != nil {
+		return nil, err
+	}
+	ropts := render.Options{Builder: builder, Channel: channel, Src: src}
 	var files render.Files
 	var warnings []string
 	if lang == model.Rust {
@@ -124,7 +138,7 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 		}
 		warnings = append(warnings, ciWarnings...)
 	}
-	return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings}, nil
+	return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings, Src: src}, nil
 }
 
 // Detect reports the project's language from the manifests at its root.

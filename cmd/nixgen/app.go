@@ -69,6 +69,8 @@ Example:
 			initCommand(u),
 			checkCommand(u),
 			hostCommand(stdout, stderr),
+			bumpCommand(stdout, stderr),
+			hashCommand(stdout),
 			completionCommand(stdout),
 			versionCommand(stdout),
 		},
@@ -124,7 +126,7 @@ Examples:
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
 			&cli.BoolFlag{Name: "diff", Usage: "show a unified diff of what would change, and write nothing"},
-		}, ciFlags()...),
+		}, append(ciFlags(), srcFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return diag.Inputf("init takes at most one directory, got %d arguments", c.NArg())
@@ -142,6 +144,10 @@ Examples:
 			if err != nil {
 				return err
 			}
+			src, err := srcOptions(c)
+			if err != nil {
+				return err
+			}
 			return runInit(initOptions{
 				Dir:    dirArg(c),
 				Force:  c.Bool("force"),
@@ -150,6 +156,7 @@ Examples:
 				Options: generator.Options{
 					Builder: c.String("builder"), Channel: c.String("nixpkgs"), Bin: c.String("bin"),
 					Service: service, Port: c.Int("port"), CI: ci, VendorHash: c.String("vendor-hash"),
+					Src: src,
 				},
 			}, u)
 		},
@@ -221,6 +228,9 @@ func generate(dir string, opts generator.Options, u *ui) (*generation, error) {
 		return nil, located(dir, err)
 	}
 	opts.Dir = dir
+	if existing, err := os.ReadFile(filepath.Join(dir, "flake.nix")); err == nil {
+		opts.Existing = existing
+	}
 	res, err := generator.Generate(fsys, opts)
 	if err != nil {
 		return nil, located(dir, err)

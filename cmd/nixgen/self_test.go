@@ -41,7 +41,7 @@ func TestSelfFlakeLock(t *testing.T) {
 	}
 	type locked struct {
 		Owner, Repo, Rev, NarHash string
-		LastModified            int64
+		LastModified              int64
 	}
 	var pins map[string]json.RawMessage
 	if err := json.Unmarshal(pinsData, &pins); err != nil {
@@ -59,7 +59,7 @@ func TestSelfFlakeLock(t *testing.T) {
 			Inputs map[string]string
 			Locked struct {
 				Owner, Repo, Rev, NarHash, Type string
-				LastModified                   int64
+				LastModified                    int64
 			}
 		}
 		Version int
@@ -106,6 +106,10 @@ func TestSelfFlakeLock(t *testing.T) {
 func TestSelfEval(t *testing.T) {
 	nixtest.Require(t, "nix")
 	dir := t.TempDir()
+	flake, err := os.ReadFile(filepath.Join(repoRoot, "flake.nix"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"flake.nix", "go.mod", "go.sum"} {
 		data, err := os.ReadFile(filepath.Join(repoRoot, name))
 		if err != nil {
@@ -113,10 +117,14 @@ func TestSelfEval(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
-	// The fileset names these directories; their contents do not matter here.
-	for _, d := range []string{"cmd/nixgen/testdata", "fixtures", "generator/nixedit/testdata", "internal/nixtest/testdata", "templates", "cmd/nixgen"} {
-		os.MkdirAll(filepath.Join(dir, d), 0o755)
-		os.WriteFile(filepath.Join(dir, d, "keep.go"), []byte("package x\n"), 0o644)
+	// The paths the fileset names must exist; their contents do not matter.
+	for _, m := range regexp.MustCompile(`(?m)^ +\./([^ ;\n]+)$`).FindAllSubmatch(flake, -1) {
+		p := filepath.Join(dir, string(m[1]))
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		os.MkdirAll(p, 0o755)
+		os.WriteFile(filepath.Join(p, "keep.go"), []byte("package x\n"), 0o644)
 	}
 	nixtest.FlakeCheck(t, dir)
 	var pkgs map[string]any

@@ -31,8 +31,13 @@ type Config struct {
 	Description string `toml:"description"`
 	// Include lists extra paths kept in the package source.
 	Include []string `toml:"include"`
-	Service Service  `toml:"service"`
-	CI      CI       `toml:"ci"`
+	// Src is where the source comes from: "" (the local tree),
+	// "github:OWNER/REPO" or "git:URL".
+	Src string `toml:"src"`
+	// PrefetchDeps fills Cargo git dependencies' outputHashes for a local source.
+	PrefetchDeps bool    `toml:"prefetch-deps"`
+	Service      Service `toml:"service"`
+	CI           CI      `toml:"ci"`
 	// Owned lists generated files the user maintains by hand: nixgen
 	// neither rewrites them nor compares them.
 	Owned []string `toml:"owned"`
@@ -50,6 +55,9 @@ type CI struct {
 	DeployRepo string `toml:"deploy-repo"`
 	PinActions string `toml:"pin-actions"`
 	Target     string `toml:"target"`
+	// Systems are the Nix systems the workflow builds; empty means
+	// x86_64-linux.
+	Systems []string `toml:"systems"`
 }
 
 // Load reads nixgen.toml from fsys; ok is false when there is none.
@@ -114,6 +122,8 @@ func (c *Config) Render() []byte {
 	str("meta.description when the project's own files give none.", "description", c.Description)
 	b.WriteString("# Extra paths kept in the build's source: files the build or its tests read\n# that nixgen cannot see in the code, e.g. [\"assets\"].\n")
 	fmt.Fprintf(&b, "include = [%s]\n", quoteList(c.Include))
+	str(`Source: "" for the local tree, "github:OWNER/REPO" or "git:URL" for a pinned commit (`+"`nixgen bump`"+` moves the pin).`, "src", c.Src)
+	fmt.Fprintf(&b, "# Prefetch Cargo git dependencies for cargoLock.outputHashes (always done for a pinned src).\nprefetch-deps = %t\n", c.PrefetchDeps)
 	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
 	fmt.Fprintf(&b, "owned = [%s]\n", quoteList(c.Owned))
 
@@ -129,6 +139,8 @@ func (c *Config) Render() []byte {
 	str("OWNER/REPO of the NixOS configuration notified after a green build on main.", "deploy-repo", c.CI.DeployRepo)
 	str(`Pin GitHub Actions by "tag" or by commit "sha".`, "pin-actions", c.CI.PinActions)
 	str(`"nix" for NixOS hosts; "plain" also writes a workflow, unit and setup script for hosts without Nix.`, "target", c.CI.Target)
+	b.WriteString("# Nix systems nix.yml builds, each on a native runner; empty: x86_64-linux.\n")
+	fmt.Fprintf(&b, "systems = [%s]\n", quoteList(c.CI.Systems))
 	return b.Bytes()
 }
 

@@ -13,7 +13,7 @@ func TestRoundTrip(t *testing.T) {
 	c := &Config{
 		Builder: "crane", Nixpkgs: "nixos-26.05", Bin: "api", VendorHash: "",
 		Service:     Service{Enabled: &on, Port: 3000},
-		CI:          CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain"},
+		CI:          CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain", Systems: []string{"x86_64-linux"}},
 		Owned:       []string{"nix/module.nix", "flake.nix"},
 		Description: "a \"quoted\" description", Include: []string{"assets", "fixtures"},
 	}

@@ -1,6 +1,14 @@
 package render
 
-import "github.com/nixgen/nixgen/generator/model"
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/diag"
+	"github.com/nixgen/nixgen/generator/model"
+)
 
 // CIOptions choose the CI/CD scaffolding `nixgen init` writes besides the
 // flake. The zero value writes none.
@@ -9,15 +17,174 @@ type CIOptions struct {
 	DeployRepo string // OWNER/REPO of the NixOS configuration to notify
 	PinActions string // "tag" (default) or "sha"
 	Target     string // "nix" (default) or "plain": hosts without Nix
+	// Systems are the Nix systems nix.yml builds, each on a native runner
+	// (see runners); empty means x86_64-linux only.
+	Systems []string
 }
+
+// Targets: where the service runs.
+const (
+	TargetNix   = "nix"   // NixOS hosts, deployed from a NixOS configuration
+	TargetPlain = "plain" // hosts without Nix: a release binary, a unit and setup.sh
+)
+
+// DefaultSystem is the one system nix.yml builds unless told otherwise.
+const DefaultSystem = "x86_64-linux"
 
 // Enabled reports whether any CI/CD file is asked for.
 func (o CIOptions) Enabled() bool {
-	return o.Cachix != "" || o.DeployRepo != "" || o.Target == "plain"
+	return o.Cachix != "" || o.DeployRepo != "" || o.Target == TargetPlain
 }
 
-// CI renders the workflows and deployment files for p. It is filled in by
-// the CI/CD work; until then it writes nothing.
+var (
+	cachixNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	repoRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
+)
+
+// ValidCachixName reports whether name can be a Cachix cache name.
+func ValidCachixName(name string) bool { return cachixNameRE.MatchString(name) }
+
+// Validate checks each option's value and that they fit together. It does
+// not look at the project; CI does.
+func (o CIOptions) Validate() error {
+	if o.Cachix != "" && !ValidCachixName(o.Cachix) {
+		return diag.Inputf("--cachix %q: a Cachix cache name is lowercase letters, digits and dashes", o.Cachix)
+	}
+	if o.DeployRepo != "" {
+		owner, repo, _ := strings.Cut(o.DeployRepo, "/")
+		if !repoRE.MatchString(o.DeployRepo) || repo == "." || repo == ".." || strings.HasSuffix(owner, "-") {
+			return diag.Inputf("--deploy-repo %q: want the GitHub repository of the NixOS configuration as OWNER/REPO, e.g. example/nixos-config", o.DeployRepo)
+		}
+	}
+	switch o.PinActions {
+	case "", PinTag, PinSHA:
+	default:
+		return diag.Inputf("--pin-actions %q: want %s (owner/action@v7) or %s (owner/action@<commit> # v7.0.1)", o.PinActions, PinTag, PinSHA)
+	}
+	switch o.Target {
+	case "", TargetNix:
+	case TargetPlain:
+		if o.Cachix != "" || o.DeployRepo != "" {
+			return diag.Inputf("--cachix and --deploy-repo are for --target nix (NixOS hosts); --target plain ships a binary to a host without Nix")
+		}
+		if len(o.Systems) > 0 {
+			return diag.Inputf("--systems is for --target nix; --target plain builds one Linux binary on Ubuntu")
+		}
+	default:
+		return diag.Inputf("--target %q: want %s (NixOS hosts) or %s (hosts without Nix)", o.Target, TargetNix, TargetPlain)
+	}
+	for _, s := range o.Systems {
+		if _, ok := runners[s]; !ok {
+			return diag.Inputf("--systems: %q is not one of %s", s, strings.Join(systemOrder, ", "))
+		}
+	}
+	return nil
+}
+
+// DispatchEvent is the repository_dispatch event type the app's CI sends to
+// the NixOS configuration after a green build of main, and the one that
+// configuration's deploy workflow listens for.
+func DispatchEvent(service string) string {
+	return "update-" + service
+}
+
+// CI renders the workflows and deployment files for p.
 func CI(p *model.Project, opts CIOptions) (Files, []string, error) {
-	return Files{}, nil, nil
+	if err := opts.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if opts.Target == TargetPlain {
+		return plain(p, opts)
+	}
+	return nixWorkflow(p, opts)
+}
+
+// nixWorkflowView is the flat view nix.yml.tmpl reads. Strings are YAML
+// scalars, already quoted, unless their name ends in Comment.
+type nixWorkflowView struct {
+	HeaderComment                    []string
+	Checkout, InstallNix, CachixStep string
+	Cachix                           *cachixView
+	Matrix                           []matrixView
+	Notify                           *notifyView
+	Generated                        *generatedView
+}
+
+// generatedView is the job that fails when generated files drifted or a
+// pin or dependency hash went stale.
+type generatedView struct{ Runner, Shell, Deps string }
+
+type cachixView struct{ Name, PushFilter string }
+
+type matrixView struct{ System, Runner string }
+
+type notifyView struct{ Name, Repo, Event, Runner string }
+
+// pushFilter keeps sources, fetched archives and vendored dependencies out of
+// the cache: they are cheap to fetch again, and only builds are worth storing.
+const pushFilter = `(-source$|-src$|\.crate$|\.tar(\.[a-z0-9]+)?$|\.zip$|-vendor(-staging)?$|vendor-cargo-deps$|-go-modules$)`
+
+func nixWorkflow(p *model.Project, opts CIOptions) (Files, []string, error) {
+	v := nixWorkflowView{
+		Checkout:   uses("checkout", opts.PinActions),
+		InstallNix: uses("install-nix", opts.PinActions),
+		HeaderComment: []string{
+			"Generated by nixgen: builds and checks the flake on every push to main and every pull request.",
+			"`nixgen check` compares it with a fresh run.",
+		},
+	}
+	var secrets []string
+	if opts.Cachix != "" {
+		v.CachixStep = uses("cachix", opts.PinActions)
+		v.Cachix = &cachixView{Name: yamlString(opts.Cachix), PushFilter: yamlString(pushFilter)}
+		secrets = append(secrets, "CACHIX_AUTH_TOKEN            a Cachix auth token that may write to the "+opts.Cachix+" cache")
+	}
+	systems := opts.Systems
+	if len(systems) == 0 {
+		systems = []string{DefaultSystem}
+	}
+	for _, s := range systemOrder {
+		if slices.Contains(systems, s) {
+			v.Matrix = append(v.Matrix, matrixView{System: yamlString(s), Runner: yamlString(runners[s])})
+		}
+	}
+	// nixgen computes Go's vendorHash with the Go it runs beside, so Go
+	// projects run it in the flake's devShell (the flake's Go version).
+	v.Generated = &generatedView{Runner: yamlString(runners[DefaultSystem]), Shell: "nix shell --inputs-from . nixpkgs#go --command", Deps: "--deps"}
+	if p.Language == model.Go {
+		v.Generated.Shell = "nix develop --command"
+	}
+	if opts.DeployRepo != "" {
+		s := p.Service
+		if s == nil {
+			return nil, nil, &diag.InputError{Msg: fmt.Sprintf("--deploy-repo %s: %s has no NixOS module to deploy", opts.DeployRepo, p.Name),
+				Hint: "pass --service to write one, or drop --deploy-repo"}
+		}
+		v.Notify = &notifyView{
+			Name:   yamlString("notify " + opts.DeployRepo),
+			Repo:   yamlString(opts.DeployRepo),
+			Event:  yamlString(DispatchEvent(s.Name)),
+			Runner: yamlString(runners[DefaultSystem]),
+		}
+		secrets = append(secrets,
+			"NIXOS_CONFIG_DISPATCH_TOKEN  a fine-grained token with Contents: read and write on",
+			"                             "+opts.DeployRepo+" (repository_dispatch needs it); that",
+			"                             repository's deploy workflow comes from `nixgen host`")
+		v.HeaderComment[0] = "Generated by nixgen: builds and checks the flake on every push to main and every pull request,"
+		v.HeaderComment = slices.Insert(v.HeaderComment, 1, "and after a green build of main asks "+opts.DeployRepo+" to deploy it ("+DispatchEvent(s.Name)+").")
+	}
+	if len(secrets) > 0 {
+		v.HeaderComment = append(v.HeaderComment, "", "Secrets (Settings > Secrets and variables > Actions):")
+		for _, s := range secrets {
+			v.HeaderComment = append(v.HeaderComment, "  "+s)
+		}
+	}
+	for i, c := range v.HeaderComment {
+		v.HeaderComment[i] = yamlComment(c)
+	}
+	out, err := executeWorkflow("nix.yml.tmpl", v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Files{".github/workflows/nix.yml": out}, nil, nil
 }

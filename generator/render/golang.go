@@ -16,6 +16,7 @@ type goView struct {
 	Header, Description, NixpkgsURL string
 	GoAttr, GoComment               string
 	Fileset                         string
+	Src, Version                    string // a pinned fetch replacing Fileset, and its version
 	Meta                            []binding
 	VendorComment                   []string
 	VendorHash, Ldflags             string
@@ -68,6 +69,13 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		fileset = append(fileset, nixlang.Path(s))
 	}
 	v.Fileset = "lib.fileset.unions " + list(10, fileset)
+	if opts.Src != nil {
+		src, err := pinnedSource(opts.Src, 8)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Src, v.Version = src, nixlang.String(nixlang.StoreName(opts.Src.Version))
+	}
 
 	v.Meta = metaBindings(p)
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/nixgen/nixgen/generator/model"
 	"github.com/nixgen/nixgen/templates"
 )
 
@@ -34,6 +35,8 @@ type Options struct {
 	Builder Builder // Rust only
 	Channel string  // nixpkgs branch, e.g. "nixos-26.05" or "nixos-unstable"
 	Module  bool    // emit nixosModules and nix/module.nix
+	// Src, when set, replaces the local source with a pinned fetch.
+	Src *model.SourcePin
 }
 
 var tmpl *template.Template

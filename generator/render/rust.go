@@ -20,6 +20,7 @@ type rustView struct {
 	Pname        string
 	Version      string
 	Fileset      string
+	Src          string // a pinned fetch replacing Fileset, when set
 	OutputHashes []binding
 	CommonArgs   []binding
 	Meta         []binding
@@ -82,10 +83,17 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	} else {
 		v.Fileset = "lib.fileset.unions " + list(10, fileset)
 	}
+	if opts.Src != nil {
+		src, err := pinnedSource(opts.Src, 8)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Src = src
+	}
 
 	if !crane {
 		for _, g := range p.Rust.GitDeps {
-			b := binding{Name: nixlang.String(g.Key), Value: "lib.fakeHash", Comment: nixlang.Comment(g.URL + "#" + g.Commit)}
+			b := binding{Name: nixlang.String(g.Key), Value: "lib.fakeHash", Comment: nixlang.Comment(g.URL)}
 			if g.Hash != "" {
 				b.Value = nixlang.String(g.Hash)
 			}

@@ -1,0 +1,489 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/nixgen/nixgen/internal/nixtest"
+)
+
+// The tests below run the real tools over the golden CI/CD files: every
+// workflow through actionlint (with shellcheck on its run: scripts), every
+// shell script through shellcheck, every plain unit through
+// systemd-analyze security, and deploy/setup.sh twice in a sandbox.
+
+// goldenFiles returns the files under fixtures/*/want whose path relative
+// to want/ matches pattern.
+func goldenFiles(t *testing.T, pattern string) []string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	var files []string
+	wants, err := filepath.Glob(filepath.Join(fixturesDir, "*", "want"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range wants {
+		filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(want, p)
+			if re.MatchString(filepath.ToSlash(rel)) {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	sort.Strings(files)
+	return files
+}
+
+func TestGoldenWorkflowsActionlint(t *testing.T) {
+	shellcheck := nixtest.Require(t, "shellcheck")
+	files := goldenFiles(t, `^\.github/workflows/[^/]+\.ya?ml$`)
+	if len(files) < 6 {
+		t.Fatalf("found only %d golden workflows", len(files))
+	}
+	for _, f := range files {
+		t.Run(strings.TrimPrefix(f, fixturesDir+"/"), func(t *testing.T) {
+			var out bytes.Buffer
+			linter, err := actionlint.NewLinter(&out, &actionlint.LinterOptions{Shellcheck: shellcheck, LogWriter: io.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs, err := linter.LintFile(f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range errs {
+				t.Errorf("actionlint: %s", e)
+			}
+		})
+	}
+}
+
+func TestGoldenScriptsShellcheck(t *testing.T) {
+	shellcheck := nixtest.Require(t, "shellcheck")
+	files := goldenFiles(t, `\.sh$`)
+	if len(files) < 4 {
+		t.Fatalf("found only %d golden shell scripts", len(files))
+	}
+	for _, f := range files {
+		if out, err := exec.Command(shellcheck, "--norc", f).CombinedOutput(); err != nil {
+			t.Errorf("shellcheck %s: %v\n%s", f, err, out)
+		}
+	}
+}
+
+func TestGoldenUnitsExposure(t *testing.T) {
+	files := goldenFiles(t, `^deploy/[^/]+\.service$`)
+	if len(files) < 2 {
+		t.Fatalf("found only %d golden units", len(files))
+	}
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if exposure := nixtest.SecurityExposure(t, filepath.Base(f), string(text)); exposure > 2.0 {
+			t.Errorf("%s: exposure %.1f, want at most 2.0", f, exposure)
+		}
+	}
+}
+
+// setupStubs stand in for the commands deploy/setup.sh runs, so it can run
+// against a sandbox root without root, systemd or a package manager. They
+// keep their state in $STUB_STATE and log every call to $STUB_STATE/log.
+var setupStubs = map[string]string{
+	"id": `case $1 in -u) echo 1000 ;; -un) echo deployer ;; *) exit 1 ;; esac`,
+	"sudo": `echo "sudo $*" >>"$STUB_STATE/log"
+case $1 in -v) exit 0 ;; -n) shift ;; esac
+exec "$@"`,
+	"getent":  `[ "$1" = passwd ] && grep -q "^$2:" "$STUB_STATE/passwd"`,
+	"useradd": `echo "useradd $*" >>"$STUB_STATE/log"; for a; do :; done; echo "$a:x:999:999::/nonexistent:/usr/sbin/nologin" >>"$STUB_STATE/passwd"`,
+	"systemctl": `echo "systemctl $*" >>"$STUB_STATE/log"
+case $1 in
+  is-enabled) [ -e "$STUB_STATE/enabled-$3" ] ;;
+  enable) touch "$STUB_STATE/enabled-$3" ;;
+  is-active) exit 3 ;;
+  *) exit 0 ;;
+esac`,
+	"visudo": `echo "visudo $*" >>"$STUB_STATE/log"; for a; do :; done; grep -q 'NOPASSWD: /' "$a"`,
+	"ufw": `echo "ufw $*" >>"$STUB_STATE/log"
+case $1 in
+  version) exit 0 ;;
+  status) if [ -e "$STUB_STATE/ufw-active" ]; then echo "Status: active"; else echo "Status: inactive"; fi
+    [ -e "$STUB_STATE/ufw-rules" ] && sed 's/$/                     ALLOW       Anywhere/' "$STUB_STATE/ufw-rules"
+    exit 0 ;;
+  allow) echo "$2" >>"$STUB_STATE/ufw-rules" ;;
+  --force) touch "$STUB_STATE/ufw-active" ;;
+esac`,
+	"apt-get": `echo "apt-get $*" >>"$STUB_STATE/log"
+case $* in *install*caddy*) printf '#!/bin/sh\n' >"$STUB_BIN/caddy"; chmod +x "$STUB_BIN/caddy" ;; esac`,
+	"curl": `echo 000; exit 7`,
+}
+
+// setupSandbox lays out a host root (Ubuntu 24.04), a checkout holding the
+// golden deploy/ directory and the stub commands; it returns a function
+// that runs setup.sh with args against them.
+func setupSandbox(t *testing.T, deployDir string) (root string, run func(args ...string) (string, string)) {
+	t.Helper()
+	tmp := t.TempDir()
+	root = filepath.Join(tmp, "root")
+	repo := filepath.Join(tmp, "repo")
+	bin := filepath.Join(tmp, "bin")
+	state := filepath.Join(tmp, "state")
+	for _, d := range []string{filepath.Join(root, "etc", "ssh"), bin, state} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(path, text string, mode os.FileMode) {
+		if err := os.WriteFile(path, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(root, "etc", "os-release"), "NAME=\"Ubuntu\"\nID=ubuntu\nVERSION_ID=\"24.04\"\n", 0o644)
+	write(filepath.Join(root, "etc", "ssh", "ssh_host_ed25519_key.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHN0YW5kaW4 root@host\n", 0o644)
+	write(filepath.Join(state, "passwd"), "deployer:x:1000:1000::/home/deployer:/bin/sh\n", 0o644)
+	for name, body := range setupStubs {
+		write(filepath.Join(bin, name), "#!/bin/sh\n"+body+"\n", 0o755)
+	}
+	if err := os.CopyFS(filepath.Join(repo, "deploy"), os.DirFS(deployDir)); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(repo, "deploy", "setup.sh"), 0o755)
+	run = func(args ...string) (string, string) {
+		t.Helper()
+		os.Remove(filepath.Join(state, "log"))
+		cmd := exec.Command(filepath.Join(repo, "deploy", "setup.sh"), append([]string{"--root", root}, args...)...)
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "STUB_STATE="+state, "STUB_BIN="+bin,
+			"SSH_CONNECTION=198.51.100.7 50000 203.0.113.10 2222")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("setup.sh %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		}
+		log, _ := os.ReadFile(filepath.Join(state, "log"))
+		return stdout.String(), string(log)
+	}
+	return root, run
+}
+
+// treeHash hashes every path, mode and content under dir.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s %v\n", rel, info.Mode())
+		if info.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h.Write(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+func TestGoldenSetupIdempotent(t *testing.T) {
+	nixtest.Require(t, "sh")
+	dirs := goldenFiles(t, `^deploy/setup\.sh$`)
+	if len(dirs) < 2 {
+		t.Fatalf("found only %d golden setup.sh", len(dirs))
+	}
+	for _, setup := range dirs {
+		deployDir := filepath.Dir(setup)
+		for _, args := range [][]string{nil, {"--domain", "app.example.org", "--deploy-user", "deployer"}} {
+			t.Run(strings.TrimPrefix(deployDir, fixturesDir+"/")+" "+strings.Join(args, " "), func(t *testing.T) {
+				root, run := setupSandbox(t, deployDir)
+				first, log := run(args...)
+				t.Logf("first run:\n%s", first)
+				if !strings.Contains(log, "useradd ") || !strings.Contains(log, "systemctl enable") {
+					t.Errorf("the first run did not create the user and enable the unit; calls:\n%s", log)
+				}
+				after := treeHash(t, root)
+				second, log := run(args...)
+				if got := treeHash(t, root); got != after {
+					t.Errorf("the second run changed the sandbox root\nfirst run:\n%s\nsecond run:\n%s", first, second)
+				}
+				if !regexp.MustCompile(`(?m)^  changes +0$`).MatchString(second) {
+					t.Errorf("the second run reports changes:\n%s", second)
+				}
+				for _, call := range []string{"useradd", "daemon-reload", "systemctl enable", "ufw allow", "ufw --force", "apt-get", "install -"} {
+					if strings.Contains(log, call) {
+						t.Errorf("the second run called %q; calls:\n%s", call, log)
+					}
+				}
+
+				// What the first run made.
+				mode := func(rel string) os.FileMode {
+					st, err := os.Stat(filepath.Join(root, rel))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return st.Mode().Perm()
+				}
+				var name string
+				entries, _ := os.ReadDir(deployDir)
+				for _, e := range entries {
+					if n, ok := strings.CutSuffix(e.Name(), ".service"); ok {
+						name = n
+					}
+				}
+				for rel, want := range map[string]os.FileMode{
+					"etc/" + name + "/" + name + ".env":       0o600,
+					"etc/sudoers.d/" + name + "-deploy":       0o440,
+					"usr/local/sbin/" + name + "-deploy":      0o755,
+					"etc/systemd/system/" + name + ".service": 0o644,
+				} {
+					if got := mode(rel); got != want {
+						t.Errorf("%s has mode %o, want %o", rel, got, want)
+					}
+				}
+				sudoers, _ := os.ReadFile(filepath.Join(root, "etc", "sudoers.d", name+"-deploy"))
+				if !strings.Contains(string(sudoers), "deployer ALL=(root) NOPASSWD: /usr/local/sbin/"+name+"-deploy\n") {
+					t.Errorf("sudoers rule:\n%s", sudoers)
+				}
+				if !strings.Contains(first, "allows 2222/tcp") {
+					t.Errorf("the firewall does not allow the SSH port of the session:\n%s", first)
+				}
+				if len(args) > 0 {
+					caddy, err := os.ReadFile(filepath.Join(root, "etc", "caddy", "Caddyfile"))
+					if err != nil || !strings.Contains(string(caddy), "app.example.org {\n\treverse_proxy 127.0.0.1:8080\n}\n") {
+						t.Errorf("Caddyfile (%v):\n%s", err, caddy)
+					}
+				}
+
+				// A drifted mode is repaired, and only that.
+				env := filepath.Join(root, "etc", name, name+".env")
+				os.Chmod(env, 0o644)
+				third, _ := run(args...)
+				if mode("etc/"+name+"/"+name+".env") != 0o600 || !regexp.MustCompile(`(?m)^  changes +1$`).MatchString(third) {
+					t.Errorf("a third run after chmod 644 did not restore mode 600 with one change:\n%s", third)
+				}
+			})
+		}
+	}
+}
+
+// TestGoldenInstallCheck runs `deploy/install.sh check` (what the workflow
+// and the host run before installing) on an executable of this machine, on
+// the same executable with its loader moved into /nix/store, and on a file
+// that is not ELF.
+func TestGoldenInstallCheck(t *testing.T) {
+	nixtest.Require(t, "readelf")
+	scripts := goldenFiles(t, `^deploy/install\.sh$`)
+	if len(scripts) == 0 {
+		t.Fatal("no golden deploy/install.sh")
+	}
+	exe, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no `true` executable")
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var interp *elf.Prog
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			interp = p
+		}
+	}
+	f.Close()
+	if interp == nil {
+		t.Skipf("%s is static; cannot make a Nix-linked copy", exe)
+	}
+	// The same length, so every offset stays valid.
+	nixLoader := []byte("/nix/store/" + strings.Repeat("0", int(interp.Filesz)-1-len("/nix/store/")))
+	nixLinked := bytes.Clone(data)
+	copy(nixLinked[interp.Off:], append(nixLoader, 0))
+
+	dir := t.TempDir()
+	files := map[string][]byte{"native": data, "nix-linked": nixLinked, "text": []byte("#!/bin/sh\necho hi\n")}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, script := range scripts {
+		check := func(name string) (string, error) {
+			out, err := exec.Command("sh", script, "check", filepath.Join(dir, name)).CombinedOutput()
+			return string(out), err
+		}
+		if out, err := check("native"); err != nil {
+			t.Errorf("%s check native: %v\n%s", script, err, out)
+		}
+		if out, err := check("nix-linked"); err == nil || !strings.Contains(out, "linked against Nix (/nix/store/") {
+			t.Errorf("%s check nix-linked: want a refusal naming the Nix loader, got %v\n%s", script, err, out)
+		}
+		if out, err := check("text"); err == nil || !strings.Contains(out, "not an ELF executable") {
+			t.Errorf("%s check text: want a refusal, got %v\n%s", script, err, out)
+		}
+	}
+}
+
+// installStubs stand in for what deploy/install.sh runs on the host: it
+// runs as root (id), reads the upload as the caller (runuser), restarts
+// (systemctl) and probes (curl; failing while $STUB_STATE/unhealthy
+// exists). date advances 10 s a call so the 30 s wait ends at once.
+var installStubs = map[string]string{
+	"id":      `[ "$1" = -u ] && echo 0`,
+	"runuser": `while [ "$1" != -- ]; do shift; done; shift; exec "$@"`,
+	"systemctl": `echo "systemctl $*" >>"$STUB_STATE/log"
+[ "$1" = status ] && echo "status of $*"
+exit 0`,
+	"journalctl": `echo "journal of $*"`,
+	"curl":       `echo "curl $*" >>"$STUB_STATE/log"; [ ! -e "$STUB_STATE/unhealthy" ]`,
+	"date":       `n=$(($(cat "$STUB_STATE/clock" 2>/dev/null || echo 1000) + 10)); echo "$n" >"$STUB_STATE/clock"; echo "$n"`,
+	"sleep":      `:`,
+}
+
+// TestGoldenInstallSwap drives deploy/install.sh's install and rollback in
+// a sandbox: the binary directory and environment file moved into a
+// temporary directory (a copy of the script with those two lines changed)
+// and the host's commands stubbed.
+func TestGoldenInstallSwap(t *testing.T) {
+	nixtest.Require(t, "readelf")
+	exe, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no `true` executable")
+	}
+	for _, script := range goldenFiles(t, `^deploy/install\.sh$`) {
+		t.Run(strings.TrimPrefix(script, fixturesDir+"/"), func(t *testing.T) {
+			tmp := t.TempDir()
+			lib, bin, state := filepath.Join(tmp, "lib"), filepath.Join(tmp, "bin"), filepath.Join(tmp, "state")
+			for _, d := range []string{lib, bin, state} {
+				os.MkdirAll(d, 0o755)
+			}
+			for name, body := range installStubs {
+				os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755)
+			}
+			text, _ := os.ReadFile(script)
+			dirLine := regexp.MustCompile(`(?m)^dir='(/usr/local/lib/([^/']+))'$`).FindSubmatch(text)
+			if dirLine == nil {
+				t.Fatalf("%s has no dir= line", script)
+			}
+			name := string(dirLine[2])
+			text = bytes.Replace(text, dirLine[0], []byte("dir='"+lib+"'"), 1)
+			text = regexp.MustCompile(`(?m)^env_file='[^']*'$`).ReplaceAll(text, []byte("env_file='"+filepath.Join(tmp, "env")+"'"))
+			os.WriteFile(filepath.Join(tmp, "env"), []byte("PORT=9999\n"), 0o600)
+			deploy := filepath.Join(tmp, "deploy")
+			os.WriteFile(deploy, text, 0o755)
+
+			run := func(args ...string) (string, error) {
+				os.Remove(filepath.Join(state, "log"))
+				cmd := exec.Command(deploy, args...)
+				cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "STUB_STATE="+state, "SUDO_USER=deployer")
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			upload := func(content []byte) string {
+				p := filepath.Join(tmp, "upload")
+				os.WriteFile(p, content, 0o644)
+				return p
+			}
+			native, _ := os.ReadFile(exe)
+			v1 := append(bytes.Clone(native), "v1"...)
+			v2 := append(bytes.Clone(native), "v2"...)
+			current := filepath.Join(lib, name)
+			content := func(p string) string {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return "missing"
+				}
+				return string(data[len(data)-2:])
+			}
+
+			if out, err := run("install", upload(v1)); err != nil {
+				t.Fatalf("install v1: %v\n%s", err, out)
+			}
+			if content(current) != "v1" {
+				t.Fatalf("after install v1, %s is %s", current, content(current))
+			}
+			log, _ := os.ReadFile(filepath.Join(state, "log"))
+			if !strings.Contains(string(log), "systemctl restart "+name+".service") {
+				t.Errorf("no restart:\n%s", log)
+			}
+			if strings.Contains(string(log), "http") && !strings.Contains(string(log), ":9999") {
+				t.Errorf("the health probe ignores PORT from the environment file:\n%s", log)
+			}
+			if _, err := os.Stat(filepath.Join(tmp, "upload")); err == nil {
+				t.Errorf("the upload was not removed")
+			}
+
+			out, err := run("install", upload(v2))
+			if err != nil {
+				t.Fatalf("install v2: %v\n%s", err, out)
+			}
+			if content(current) != "v2" || content(current+".prev") != "v1" {
+				t.Errorf("after install v2: current %s, prev %s", content(current), content(current+".prev"))
+			}
+			if st, err := os.Stat(current); err != nil || st.Mode().Perm() != 0o755 {
+				t.Errorf("%s: %v %v, want mode 755", current, st.Mode(), err)
+			}
+
+			if out, err := run("rollback"); err != nil {
+				t.Fatalf("rollback: %v\n%s", err, out)
+			}
+			if content(current) != "v1" || content(current+".prev") != "v2" {
+				t.Errorf("after rollback: current %s, prev %s", content(current), content(current+".prev"))
+			}
+
+			// A Nix-linked upload is refused and changes nothing.
+			if out, err := run("install", upload([]byte("not elf"))); err == nil || !strings.Contains(out, "not an ELF") {
+				t.Errorf("install of a non-ELF file: %v\n%s", err, out)
+			}
+			if content(current) != "v1" {
+				t.Errorf("a refused upload replaced the binary")
+			}
+			if _, err := os.Stat(current + ".new"); err == nil {
+				t.Errorf("a refused upload left %s.new behind", current)
+			}
+
+			// Unhealthy: exit 1 after the deadline, with status, journal and
+			// the rollback command.
+			os.WriteFile(filepath.Join(state, "unhealthy"), nil, 0o644)
+			out, err = run("install", upload(v2))
+			if err == nil {
+				t.Fatalf("install with a failing health check succeeded:\n%s", out)
+			}
+			for _, want := range []string{"is not healthy after 30 s", "status of status --no-pager --full " + name + ".service", "journal of --unit " + name + ".service", "roll back with: sudo " + deploy + " rollback"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("unhealthy install output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
