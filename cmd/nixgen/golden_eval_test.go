@@ -175,6 +175,16 @@ func TestGoldenModules(t *testing.T) {
 					t.Errorf("openFirewall on a loopback address: no warning")
 				}
 			}
+			// RFC 42 settings, rendered with pkgs.formats and handed to the app.
+			if strings.Contains(string(data), "settings = lib.mkOption {") {
+				set := nixtest.EvalModule(t, dir, name, `{ enable = true; settings.ledger.currency = "EUR"; }`)
+				if !strings.Contains(set.Unit, ".toml") || !strings.Contains(set.Unit, "--config") {
+					t.Errorf("settings not passed to the service:\n%s", set.Unit)
+				}
+				if plain := nixtest.EvalModule(t, dir, name, "{ enable = true; }"); strings.Contains(plain.Unit, "--config") {
+					t.Errorf("empty settings still passed:\n%s", plain.Unit)
+				}
+			}
 			// Secrets: environmentFile and credentials outside the store.
 			sec := nixtest.EvalModule(t, dir, name, `{ enable = true; environmentFile = "/run/secrets/env"; credentials.token = "/run/secrets/token"; }`)
 			if !strings.Contains(sec.Unit, "EnvironmentFile=/run/secrets/env") || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
