@@ -1,40 +1,15 @@
 package nixedit
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/nixlang"
+)
 
 // QuoteString returns s as a Nix double-quoted string literal that
-// evaluates to exactly s. It escapes `\`, `"`, `${` (as `\${`), newline,
-// carriage return and tab. Nix has no numeric escapes, so other control
-// characters and non-UTF-8 bytes are written as they are; Nix reads them
-// back unchanged. (A NUL byte cannot be part of a Nix string at all.)
-func QuoteString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '$':
-			if i+1 < len(s) && s[i+1] == '{' {
-				b.WriteByte('\\')
-			}
-			b.WriteByte('$')
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			// Nix reads a raw CR as a newline.
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// evaluates to exactly s; it is nixlang.String, the escaper every generated
+// file uses, so an edited value is written as generation would write it.
+func QuoteString(s string) string { return nixlang.String(s) }
 
 // unescapeString decodes the source text of a "..." string without
 // interpolation, as Nix's unescapeStr does: \n \r \t are control

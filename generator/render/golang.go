@@ -25,10 +25,8 @@ type goView struct {
 	DefaultCommand                  string
 	Apps                            []appView
 	TestsPname, VetPname            string
-	VMTest                          *vmTestView
 	Formatter                       string
-	Module                          bool
-	ModuleAttr                      string
+	serviceView
 }
 
 type goCommandView struct{ Attr, Pname, SubPackages, MainProgram string }
@@ -135,22 +133,13 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		v.Apps = append(v.Apps, appView{Name: nixlang.AttrName(pkg.Name), Crate: nixlang.Select("commands", pkg.Name), Binary: nixlang.String(pkg.MainProgram)})
 	}
 
-	files := Files{}
-	if s := p.Service; s != nil {
-		v.Module = true
-		v.ModuleAttr = nixlang.AttrName(s.Name)
-		v.VMTest = &vmTestView{Name: nixlang.String(s.Name), Attr: nixlang.AttrName(s.Name), Script: indent(12, vmTestScript(s))}
-		module, err := Module(s, p.Language)
-		if err != nil {
-			return nil, nil, err
-		}
-		files["nix/module.nix"] = module
-	}
-	flake, err := execute("go-flake.nix.tmpl", v)
+	files, err := serviceFiles(p, &v.serviceView)
 	if err != nil {
 		return nil, nil, err
 	}
-	files["flake.nix"] = flake
+	if files["flake.nix"], err = execute("go-flake.nix.tmpl", v); err != nil {
+		return nil, nil, err
+	}
 	return files, nil, nil
 }
 

@@ -209,3 +209,31 @@ func vmTestScript(s *model.Service) string {
 	}
 	return nixlang.Indented(strings.Join(lines, "\n"))
 }
+
+// serviceView is what a flake template needs of the service: whether there
+// is a module, its attribute name and the VM test.
+type serviceView struct {
+	Module     bool
+	ModuleAttr string
+	VMTest     *vmTestView
+}
+
+type vmTestView struct{ Name, Attr, Script string }
+
+// serviceFiles fills v and renders nix/module.nix when p is a service.
+func serviceFiles(p *model.Project, v *serviceView) (Files, error) {
+	files := Files{}
+	s := p.Service
+	if s == nil {
+		return files, nil
+	}
+	v.Module = true
+	v.ModuleAttr = nixlang.AttrName(s.Name)
+	v.VMTest = &vmTestView{Name: nixlang.String(s.Name), Attr: nixlang.AttrName(s.Name), Script: indent(12, vmTestScript(s))}
+	module, err := Module(s, p.Language)
+	if err != nil {
+		return nil, err
+	}
+	files["nix/module.nix"] = module
+	return files, nil
+}

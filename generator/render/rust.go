@@ -32,12 +32,8 @@ type rustView struct {
 	DevPackages  string
 	DevEnv       []binding
 	Formatter    string
-	Module       bool
-	ModuleAttr   string
-	VMTest       *vmTestView
+	serviceView
 }
-
-type vmTestView struct{ Name, Attr, Script string }
 
 type crateView struct {
 	Attr, Pname, Version, ExtraArgs, BuildFlags, Description, MainProgram string
@@ -212,22 +208,13 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	}
 	v.DevPackages = list(10, dev)
 
-	files := Files{}
-	if s := p.Service; s != nil {
-		v.Module = true
-		v.ModuleAttr = nixlang.AttrName(s.Name)
-		v.VMTest = &vmTestView{Name: nixlang.String(s.Name), Attr: nixlang.AttrName(s.Name), Script: indent(12, vmTestScript(s))}
-		module, err := Module(s, p.Language)
-		if err != nil {
-			return nil, nil, err
-		}
-		files["nix/module.nix"] = module
-	}
-	flake, err := execute("rust-flake.nix.tmpl", v)
+	files, err := serviceFiles(p, &v.serviceView)
 	if err != nil {
 		return nil, nil, err
 	}
-	files["flake.nix"] = flake
+	if files["flake.nix"], err = execute("rust-flake.nix.tmpl", v); err != nil {
+		return nil, nil, err
+	}
 	return files, warnings, nil
 }
 
