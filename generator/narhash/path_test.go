@@ -133,7 +133,7 @@ func edgeTree(t *testing.T) string {
 	for _, n := range []int{7, 8, 9, 4095, 4096, 4097} { // padding and buffer classes
 		write(t, filepath.Join(root, "pad", fmt.Sprint(n)), randBytes(uint64(n), n), 0o644)
 	}
-	// Around the whole-file limit and past several streamed chunks.
+	// Around the size of a piece, and past several pieces.
 	for i, n := range []int{mib - 1, mib, mib + 1, 3*mib + 12345} {
 		write(t, filepath.Join(root, "large", fmt.Sprint(n)), randBytes(uint64(i+100), n), 0o644)
 	}

@@ -47,7 +47,7 @@ func TestPathSmallRing(t *testing.T) {
 }
 
 func TestPathErrorsMidRun(t *testing.T) {
-	// Files that vanish after the walker listed them, small or streamed,
+	// Files that vanish after the walker listed them, of one piece or more,
 	// early or late in a busy run.
 	for _, c := range []struct{ name, victim string }{
 		{"vanished-first", "a/001"},
