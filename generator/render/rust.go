@@ -164,7 +164,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		}
 		if p.Rust.Workspace {
 			if crane {
-				c.ExtraArgs = nixlang.String("-p " + pkg.Name)
+				c.ExtraArgs = nixlang.String("--locked -p " + pkg.Name) // crane's default is --locked; keep it
 			} else {
 				c.BuildFlags = list(14, []string{`"-p"`, nixlang.String(pkg.Name)})
 			}
