@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nixgen/nixgen/internal/nixtest"
 )
 
 func TestMain(m *testing.M) {
@@ -16,6 +18,11 @@ func TestMain(m *testing.M) {
 // TestScript runs the txtar scripts in testdata/script: the command line's
 // flags, messages, exit codes and the files it writes, end to end.
 func TestScript(t *testing.T) {
+	// Some scripts skip themselves without git ([!exec:git] skip); under CI
+	// git is required, so they cannot vanish there.
+	if os.Getenv("CI") != "" {
+		nixtest.Require(t, "git")
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
