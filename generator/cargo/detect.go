@@ -142,10 +142,8 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		return nil, err
 	}
 	features := map[string]bool{}
-	direct := map[string][]string{}
 	for _, mb := range members {
 		mb.m.allDeps(func(crate string, d depSpec) {
-			direct[crate] = append(direct[crate], d.Features...)
 			for _, f := range d.Features {
 				features[crate+"/"+f] = true
 			}
@@ -155,9 +153,25 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	p.Native = nr.native
 	p.Env = nr.env
 	p.Rust.Bindgen = nr.bindgen
-	p.Server = looksLikeServer(direct)
+	// Whether the default package is a server depends on its own
+	// dependencies: a workspace may hold a server and a worker.
 	if def := p.Package(p.Default); def != nil {
-		if p.Service, err = detectListen(fsys, def.Dir, direct); err != nil {
+		own := map[string][]string{}
+		for _, mb := range members {
+			if mb.dir != def.Dir {
+				continue
+			}
+			mb.m.allDeps(func(crate string, d depSpec) {
+				own[crate] = append(own[crate], d.Features...)
+				if root.Workspace != nil {
+					if ws, ok := root.Workspace.Dependencies[crate]; ok {
+						own[crate] = append(own[crate], ws.Features...)
+					}
+				}
+			})
+		}
+		p.Server = looksLikeServer(own)
+		if p.Service, err = detectListen(fsys, def.Dir, own); err != nil {
 			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
 		}
 	}

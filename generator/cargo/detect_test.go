@@ -272,3 +272,25 @@ func TestServer(t *testing.T) {
 		}
 	}
 }
+
+// In a workspace, the default package decides: a worker beside an API is
+// no server.
+func TestServerPerPackage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Cargo.toml":         file("[workspace]\nmembers = [\"api\", \"worker\"]\n[workspace.dependencies]\nhyper = { version = \"1\", features = [\"server\"] }\n"),
+		"Cargo.lock":         file(lockV4),
+		"api/Cargo.toml":     file("[package]\nname = \"api\"\n[dependencies]\nhyper.workspace = true\n"),
+		"api/src/main.rs":    file(""),
+		"worker/Cargo.toml":  file("[package]\nname = \"worker\"\n[dependencies]\nserde = \"1\"\n"),
+		"worker/src/main.rs": file(""),
+	}
+	for bin, want := range map[string]bool{"api": true, "worker": false} {
+		p, err := Detect(fsys, Options{Default: bin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Server != want {
+			t.Errorf("--bin %s: server = %v, want %v", bin, p.Server, want)
+		}
+	}
+}
