@@ -214,20 +214,7 @@ func includeSources(fsys fs.FS, p *model.Project, include []string) error {
 		}
 		sources = append(sources, clean)
 	}
-	sources = model.SortStrings(sources)
-	var kept []string
-	for _, s := range sources {
-		inside := false
-		for _, k := range kept {
-			if strings.HasPrefix(s, k+"/") {
-				inside = true
-			}
-		}
-		if !inside {
-			kept = append(kept, s)
-		}
-	}
-	p.Sources = kept
+	p.Sources = model.Outermost(sources)
 	return nil
 }
 

@@ -114,7 +114,7 @@ func detectGo(ctx context.Context, fsys fs.FS, opts Options) (*model.Project, er
 	if g.Vendored {
 		sources = append(sources, "vendor")
 	}
-	p.Sources = model.SortStrings(sources)
+	p.Sources = model.Outermost(sources)
 	if g.Cgo {
 		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
 	}

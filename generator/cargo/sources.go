@@ -6,8 +6,9 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/model"
 )
 
 // Files a Rust build reads that a Cargo-aware source filter (crane's
@@ -151,20 +152,7 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	for p := range keep {
 		all = append(all, p)
 	}
-	sort.Strings(all)
-	// Drop paths inside another kept directory.
-	for _, p := range all {
-		covered := false
-		for _, q := range s.paths {
-			if strings.HasPrefix(p, q+"/") {
-				covered = true
-				break
-			}
-		}
-		if !covered {
-			s.paths = append(s.paths, p)
-		}
-	}
+	s.paths = model.Outermost(all)
 	return s, nil
 }
 

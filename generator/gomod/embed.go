@@ -3,9 +3,10 @@ package gomod
 import (
 	"io/fs"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/model"
 )
 
 // Embeds returns the files and directories that //go:embed directives in
@@ -61,25 +62,11 @@ func Embeds(fsys fs.FS) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	out := make([]string, 0, len(found))
 	for p := range found {
 		out = append(out, p)
 	}
-	sort.Strings(out)
-	// Drop paths inside another kept directory.
-	var kept []string
-	for _, p := range out {
-		inside := false
-		for _, k := range kept {
-			if strings.HasPrefix(p, k+"/") {
-				inside = true
-			}
-		}
-		if !inside {
-			kept = append(kept, p)
-		}
-	}
-	return kept, nil
+	return model.Outermost(out), nil
 }
 
 // embedPatterns splits a //go:embed argument list: space-separated, with

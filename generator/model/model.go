@@ -2,7 +2,10 @@
 // produces and rendering consumes. Nothing here reads files or runs tools.
 package model
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Language is the language of the project's build.
 type Language string
@@ -182,4 +185,24 @@ func (s *Service) PortConfigurable() bool {
 // AddressConfigurable reports whether the module can set the address.
 func (s *Service) AddressConfigurable() bool {
 	return s.HostEnv != "" || s.HostFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+}
+
+// Outermost sorts paths (slash-separated, relative), removes duplicates and
+// drops every path inside another one in the list, as Project.Sources
+// requires: a kept directory already holds everything below it.
+func Outermost(paths []string) []string {
+	var kept []string
+	for _, p := range SortStrings(append([]string(nil), paths...)) {
+		inside := false
+		for _, k := range kept {
+			if strings.HasPrefix(p, k+"/") {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }
