@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -27,27 +25,6 @@ type GoRunner interface {
 	// and returns its standard output. A command that fails returns a
 	// *diag.ToolError carrying its standard error.
 	Run(ctx context.Context, dir string, env []string, name string, args ...string) (stdout []byte, err error)
-}
-
-// ExecGoRunner runs commands with os/exec.
-type ExecGoRunner struct{}
-
-// Run implements GoRunner.
-func (ExecGoRunner) Run(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.Bytes(), &diag.ToolError{
-			Command: strings.Join(append([]string{name}, args...), " "),
-			Stderr:  stderr.String(),
-			Err:     err,
-		}
-	}
-	return stdout.Bytes(), nil
 }
 
 // GoVendorHash is the vendorHash of buildGoModule for one module.
@@ -98,7 +75,7 @@ func (e *GoModuleFetchError) Unwrap() error { return e.Err }
 // CGO_* variables are dropped; the rest (PATH, HOME, proxies, certificates
 // for direct git fetches) is passed on.
 type GoVendorHasher struct {
-	Runner  GoRunner // nil: ExecGoRunner
+	Runner  GoRunner // nil: ExecRunner
 	Environ []string // the user's environment; nil: os.Environ()
 	Go      string   // the go command; "": "go"
 }
@@ -131,7 +108,7 @@ func (h *GoVendorHasher) Hash(ctx context.Context, root string) (GoVendorHash, e
 
 	runner := h.Runner
 	if runner == nil {
-		runner = ExecGoRunner{}
+		runner = ExecRunner{}
 	}
 	goCmd := h.Go
 	if goCmd == "" {
