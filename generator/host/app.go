@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/diag"
+	"github.com/nixgen/nixgen/generator/nixedit"
 )
 
 // LocalPath reports whether the flake reference ref names a directory on
@@ -69,24 +70,5 @@ func unquote(s string) string {
 	if !strings.HasPrefix(s, `"`) {
 		return s
 	}
-	s = s[1 : len(s)-1]
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
+	return nixedit.UnquoteString(s)
 }

@@ -11,6 +11,12 @@ import (
 // file uses, so an edited value is written as generation would write it.
 func QuoteString(s string) string { return nixlang.String(s) }
 
+// UnquoteString decodes a Nix double-quoted string literal without
+// interpolation, quotes included: the inverse of QuoteString.
+func UnquoteString(lit string) string {
+	return unescapeString(strings.TrimSuffix(strings.TrimPrefix(lit, `"`), `"`))
+}
+
 // unescapeString decodes the source text of a "..." string without
 // interpolation, as Nix's unescapeStr does: \n \r \t are control
 // characters, a backslash before anything else drops out, and a raw CR or
