@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/nixgen/nixgen/generator/diag"
 	"github.com/nixgen/nixgen/generator/model"
 )
@@ -36,13 +34,8 @@ func readLock(fsys fs.FS, name string) (*lockfile, error) {
 		return nil, &diag.InputError{File: name, Msg: err.Error(), Err: err}
 	}
 	var l lockfile
-	if _, err := toml.Decode(string(data), &l); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			line, col := position(data, perr.Position.Start)
-			return nil, &diag.InputError{File: name, Line: line, Col: col, Msg: perr.Message, Err: err}
-		}
-		return nil, &diag.InputError{File: name, Msg: err.Error(), Err: err}
+	if _, err := diag.DecodeTOML(name, data, &l); err != nil {
+		return nil, err
 	}
 	return &l, nil
 }

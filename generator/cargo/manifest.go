@@ -8,8 +8,6 @@ import (
 	"path"
 	"sort"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/nixgen/nixgen/generator/diag"
 )
 
@@ -140,13 +138,8 @@ func readManifest(fsys fs.FS, name string) (*manifest, error) {
 		return nil, &diag.InputError{File: name, Msg: "cannot read: " + errors.Unwrap(err).Error(), Err: err}
 	}
 	var m manifest
-	if _, err := toml.Decode(string(data), &m); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			line, col := position(data, perr.Position.Start)
-			return nil, &diag.InputError{File: name, Line: line, Col: col, Msg: perr.Message, Err: err}
-		}
-		return nil, &diag.InputError{File: name, Msg: err.Error(), Err: err}
+	if _, err := diag.DecodeTOML(name, data, &m); err != nil {
+		return nil, err
 	}
 	if m.Package != nil && m.Package.Name == "" {
 		return nil, &diag.InputError{File: name, Msg: "[package] has no name"}
@@ -208,21 +201,4 @@ func (m *manifest) buildScript(fsys fs.FS, dir string) string {
 		return "build.rs"
 	}
 	return ""
-}
-
-// position turns a byte offset into a 1-based line and column (in bytes).
-// The TOML decoder's own line can point past a newline it stopped at.
-func position(data []byte, offset int) (line, col int) {
-	if offset > len(data) {
-		offset = len(data)
-	}
-	line, col = 1, 1
-	for _, c := range data[:offset] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }

@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/nixgen/nixgen/generator/diag"
 )
 
@@ -70,13 +68,9 @@ func Load(fsys fs.FS) (cfg *Config, ok bool, err error) {
 		return nil, false, &diag.InputError{File: FileName, Msg: err.Error(), Err: err}
 	}
 	cfg = &Config{}
-	md, err := toml.Decode(string(data), cfg)
+	md, err := diag.DecodeTOML(FileName, data, cfg)
 	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return nil, false, &diag.InputError{File: FileName, Line: perr.Position.Line, Col: perr.Position.Col, Msg: perr.Message, Err: err}
-		}
-		return nil, false, &diag.InputError{File: FileName, Msg: err.Error(), Err: err}
+		return nil, false, err
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		keys := make([]string, len(undecoded))
