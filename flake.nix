@@ -32,8 +32,8 @@
             (lib.fileset.fileFilter (file: file.hasExt "go") ./.)
             ./cmd/nixgen/testdata
             ./fixtures
-            ./generator/nixedit/testdata
-            ./generator/pins/testdata
+            ./generator/internal/nixedit/testdata
+            ./generator/internal/pins/testdata
             ./internal/nixtest/testdata
             ./templates
           ];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times NAR hashing of one ~700 MB tree of mixed files, in one run:
 #   1. nix hash path (the real tool),
-#   2. nixgen's narhash.Path (through bench/hashpath),
+#   2. nixgen's narhash.Path (through generator/internal/narhash/hashpath),
 #   3. the SHA-256 floor: NAR bytes / crypto/sha256 throughput on this machine.
 # Prints medians over REPS runs (alternating tools, page cache warm), MB/s,
 # the ratio to nix and the percent of the floor; checks that the hashes agree.
@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$here/.." && go build -o "$work/hashpath" ./bench/hashpath/main.go && go build -o "$work/mktree" ./bench/mktree/main.go)
+(cd "$here/.." && go build -o "$work/hashpath" ./generator/internal/narhash/hashpath/main.go && go build -o "$work/mktree" ./bench/mktree/main.go)
 tree=$work/tree
 echo "tree:    $("$work/mktree" -mb "$mb" -small "$small" -seed "$seed" "$tree")"
 

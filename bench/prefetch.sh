@@ -38,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$here/.." && go build -o "$work/nixgen" ./cmd/nixgen && go build -o "$work/pf" bench/prefetch/main.go)
+(cd "$here/.." && go build -o "$work/nixgen" ./cmd/nixgen && go build -o "$work/pf" generator/internal/resolve/prefetchbench/main.go)
 
 # git as Nix's fetchers run it: no user or system configuration.
 export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null

@@ -1,92 +1,263 @@
-// Package generator turns a project directory into the files nixgen writes:
-// detect (read the project into a model), render (model to files). It never
-// writes to disk; package sink does.
+// Package generator is nixgen as a library: each command's whole pipeline,
+// written in one place. For `nixgen init` and `nixgen check` that is
+//
+//	load choices -> detect -> plan -> resolve -> render -> files -> sink
+//
+// Detection reads the project through an fs.FS and runs nothing; resolve is
+// the only step that runs tools or reaches the network; rendering returns
+// bytes; the sink writes them all or none. The packages under internal/
+// hold the steps; nothing outside this module imports them.
 package generator
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"path"
+	"os"
+	"path/filepath"
 	"strings"
 
-	"github.com/nixgen/nixgen/generator/cargo"
-	"github.com/nixgen/nixgen/generator/diag"
-	"github.com/nixgen/nixgen/generator/model"
-	"github.com/nixgen/nixgen/generator/render"
-	"github.com/nixgen/nixgen/generator/resolve"
+	"github.com/nixgen/nixgen/generator/internal/cargo"
+	"github.com/nixgen/nixgen/generator/internal/choices"
+	"github.com/nixgen/nixgen/generator/internal/config"
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/gomod"
+	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/plan"
+	"github.com/nixgen/nixgen/generator/internal/render"
+	"github.com/nixgen/nixgen/generator/internal/resolve"
+	"github.com/nixgen/nixgen/generator/internal/sink"
 )
 
-// Options are the user's choices; the zero value picks every default.
-type Options struct {
-	// Builder is "crane", "rust-platform" or "" for the default: crane for
-	// Cargo workspaces (one dependency build shared by every member),
-	// rustPlatform.buildRustPackage for a single crate (nixpkgs only, no
-	// extra input).
-	Builder string
-	// Channel is the nixpkgs branch; "" means render.DefaultChannel.
-	Channel string
-	// Bin names the package exposed as packages.default.
-	Bin string
-	// Service says whether to write the NixOS module (ServiceAuto: when
-	// the project looks like a network server).
-	Service ServiceMode
-	// Port is the service's default port; 0 means detect it, else 8080.
-	Port int
-	// CI chooses workflows and deployment files; the zero value writes none.
-	CI render.CIOptions
+// Choices are init's flags as the user gave them; a zero field is not
+// given, so nixgen.toml or the default decides.
+type Choices = choices.Flags
 
-	// Dir is the project directory on disk, for the steps that run tools
-	// there (Go's vendorHash).
-	Dir string
-	// VendorHash is "" to compute Go's vendorHash, or "fake" for lib.fakeHash.
-	VendorHash string
-	// Vendor computes vendorHash; nil means the real `go mod vendor`.
-	Vendor VendorHasher
+// Service modes for Choices.Service.
+const (
+	ServiceOn  = string(choices.ServiceOn)
+	ServiceOff = string(choices.ServiceOff)
+)
 
-	// Src pins the source to a remote commit instead of the local tree.
-	Src Src
-	// Existing is the flake.nix on disk, if any: its pins are kept when
-	// regenerating without --rev.
-	Existing []byte
-	// Prefetcher hashes pinned sources; nil picks one by Src.Prefetcher.
-	Prefetcher resolve.Prefetcher
+// Mode is what Init does with the files it generates.
+type Mode int
 
-	// Description is meta.description when the project's files give none.
-	Description string
-	// Include lists extra paths, relative to the root, kept in the source
-	// (files the build or the tests read that detection cannot see).
-	Include []string
+const (
+	Write  Mode = iota // write them (refusing to replace files unless Force)
+	DryRun             // return them in Report.Files, write nothing
+	Diff               // compare them with disk in Report.Diffs, write nothing
+)
+
+// InitOptions are `nixgen init`'s arguments.
+type InitOptions struct {
+	Dir     string // the project; "" is the current directory
+	Choices Choices
+	Mode    Mode
+	Force   bool // replace nixgen's files that exist
+	// Progress gets a line per long step (prefetches); nil for none.
+	Progress io.Writer
 }
 
-// Result is what a generation produced.
-type Result struct {
-	Project  *model.Project
-	Builder  render.Builder // the Rust builder used, "" for Go
-	Files    render.Files
+// Report is what a command did and found, for the command line to print.
+type Report struct {
+	Summary  string   // one line on what was detected
+	Details  []string // what detection found, for --verbose
 	Warnings []string
-	Src      *model.SourcePin // the pinned source; nil for the local tree
+	Files    Files      // everything generated (DryRun prints it)
+	Diffs    []FileDiff // Diff and Check: files that differ from disk
+	Written  []string   // paths written, relative to the directory
+	Kept     []Kept     // files left alone because they are the user's
+	Program  string     // the default program, for `nix run`
+	Compared int        // Check: files compared
 }
 
-// Generate reads the project in fsys and returns the files to write.
-func Generate(fsys fs.FS, opts Options) (*Result, error) {
-	lang, err := Detect(fsys)
+// Kept is a file nixgen did not touch, and why.
+type Kept struct{ Path, Why string }
+
+// Files are generated files, sorted by path.
+type Files = sink.Files
+
+// FileDiff is one generated file that differs from disk.
+type FileDiff = sink.FileDiff
+
+// PrintFiles writes files as `==> PATH <==` sections.
+func PrintFiles(w io.Writer, files Files) error { return sink.Print(w, files) }
+
+// Exit codes, which every command's error maps to with ExitCode.
+const (
+	ExitOK    = diag.ExitOK    // success
+	ExitDrift = diag.ExitDrift // a check found files or pins out of date
+	ExitInput = diag.ExitInput // bad usage or input; nothing was written
+	ExitTool  = diag.ExitTool  // an external tool or the network failed
+)
+
+// ExitCode maps an error of this package to the documented exit code.
+func ExitCode(err error) int { return diag.ExitCode(err) }
+
+// Usagef is a usage error (exit 2) for the command line to return.
+func Usagef(format string, args ...any) error { return diag.Inputf(format, args...) }
+
+// DefaultChannel is the nixpkgs branch flakes follow by default.
+const DefaultChannel = model.DefaultChannel
+
+// Init generates the files for the project in o.Dir and writes, prints
+// or compares them.
+func Init(ctx context.Context, o InitOptions) (*Report, error) {
+	dir := orDot(o.Dir)
+	cfg, _, err := config.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, located(dir, err)
+	}
+	rep, files, err := generate(ctx, dir, o.Choices, cfg, o.Progress)
 	if err != nil {
 		return nil, err
 	}
-	channel := opts.Channel
-	if channel == "" {
-		channel = render.DefaultChannel
+	switch o.Mode {
+	case DryRun:
+		rep.Files = sink.Pending(dir, files)
+		return rep, nil
+	case Diff:
+		rep.Diffs = sink.Diff(dir, files)
+		return rep, nil
 	}
-	var p *model.Project
-	var builder render.Builder
-	switch lang {
-	case model.Rust:
-		if p, err = cargo.Detect(fsys, cargo.Options{Default: opts.Bin}); err != nil {
-			return nil, err
+	if o.Force {
+		files = files.Force()
+	}
+	res, err := sink.Write(dir, files)
+	if err != nil {
+		return nil, located(dir, err)
+	}
+	rep.Written = res.Written
+	for _, f := range res.Kept {
+		rep.Kept = append(rep.Kept, Kept{Path: f.Path, Why: f.Why})
+	}
+	return rep, nil
+}
+
+// Check regenerates the files of the project in dir from its nixgen.toml
+// and compares them with disk: a *diag.DriftError lists what differs.
+func Check(ctx context.Context, dir string, progress io.Writer) (*Report, error) {
+	dir = orDot(dir)
+	cfg, ok, err := config.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, located(dir, err)
+	}
+	if !ok {
+		return nil, &diag.InputError{File: displayPath(dir, config.FileName), Msg: "not found: nothing to check against",
+			Hint: "run `nixgen init` first; it records its choices in nixgen.toml"}
+	}
+	rep, files, err := generate(ctx, dir, Choices{}, cfg, progress)
+	if err != nil {
+		return nil, err
+	}
+	rep.Diffs = sink.Diff(dir, files)
+	for _, f := range files {
+		if f.IfExists != sink.Keep {
+			rep.Compared++
 		}
-		if builder, err = rustBuilder(opts.Builder, p); err != nil {
+	}
+	if n := len(rep.Diffs); n > 0 {
+		names := make([]string, n)
+		for i, d := range rep.Diffs {
+			names[i] = d.Path
+		}
+		return rep, &diag.DriftError{Msg: fmt.Sprintf("%d generated %s out of date: %s\n  hint: run `nixgen init --force`, review and commit the diff",
+			n, plural(n, "file is", "files are"), strings.Join(names, ", "))}
+	}
+	return rep, nil
+}
+
+// generate is the pipeline behind init and check: every step, in order.
+func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config, progress io.Writer) (*Report, Files, error) {
+	fsys := os.DirFS(dir)
+
+	// 1. Choices: flags over nixgen.toml, every value validated once.
+	c, err := choices.Merge(flags, cfg)
+	if err != nil {
+		return nil, nil, located(dir, err)
+	}
+
+	// 2. Detect: the project, read through fsys into the model.
+	p, err := detect(fsys, c.Bin)
+	if err != nil {
+		return nil, nil, located(dir, err)
+	}
+
+	// 3. Plan: the decisions that follow from the project and the choices.
+	builder, serviceWarnings, err := plan.Project(fsys, p, c)
+	if err != nil {
+		return nil, nil, located(dir, err)
+	}
+
+	// 4. Resolve: the steps that run tools or use the network.
+	if p.Language == model.Go {
+		if err := resolve.GoVendor(ctx, p, dir, c.FakeVendorHash, nil); err != nil {
+			return nil, nil, located(dir, err)
+		}
+		plan.GoToolchain(p.Go) // the vendorHash decides the Go version
+	}
+	existing, _ := os.ReadFile(filepath.Join(dir, "flake.nix"))
+	src, err := resolve.Source(ctx, p, resolve.SourceOptions{Src: c.Src, Builder: builder, Dir: dir, Existing: existing, Progress: progress})
+	if err != nil {
+		return nil, nil, located(dir, err)
+	}
+
+	// 5. Render.
+	ropts := render.Options{Builder: builder, Channel: c.Channel, Src: src}
+	var out render.Files
+	var renderWarnings []string
+	if p.Language == model.Rust {
+		out, renderWarnings, err = render.Rust(p, ropts)
+	} else {
+		out, renderWarnings, err = render.Go(p, ropts)
+	}
+	if err != nil {
+		return nil, nil, located(dir, err)
+	}
+	warnings := append(append(p.Warnings, serviceWarnings...), renderWarnings...)
+	if c.CI.Enabled() {
+		ci, ciWarnings, err := render.CI(p, c.CI)
+		if err != nil {
+			return nil, nil, located(dir, err)
+		}
+		for path, data := range ci {
+			out[path] = data
+		}
+		warnings = append(warnings, ciWarnings...)
+	}
+	out[config.FileName] = choices.Record(c, p, builder, src).Render()
+
+	// 6. Files, each with its policy: the user's owned files are kept.
+	var files Files
+	for path, data := range out {
+		f := sink.File{Path: path, Data: data, IfExists: sink.Refuse}
+		if cfg.IsOwned(path) {
+			f.IfExists, f.Why = sink.Keep, "listed as owned in nixgen.toml"
+		}
+		files.Add(f)
+	}
+	rep := &Report{
+		Summary:  describe(p, builder),
+		Details:  details(p),
+		Warnings: warnings,
+		Program:  p.Package(p.Default).MainProgram,
+	}
+	return rep, files, nil
+}
+
+// detect reads the project's language from the manifests at its root and
+// hands it to that language's detector. Both return the same model.
+func detect(fsys fs.FS, bin string) (*model.Project, error) {
+	has := func(name string) bool {
+		st, err := fs.Stat(fsys, name)
+		return err == nil && !st.IsDir()
+	}
+	switch {
+	case has("Cargo.toml"):
+		p, err := cargo.Detect(fsys, cargo.Options{Default: bin})
+		if err != nil {
 			return nil, err
 		}
 		if len(p.Packages) == 0 {
@@ -94,172 +265,50 @@ func Generate(fsys fs.FS, opts Options) (*Result, error) {
 				Msg:  "no binary target: nixgen packages programs and services, and this project builds only libraries",
 				Hint: "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"}
 		}
-	case model.Go:
-		if opts.Builder != "" {
-			return nil, diag.Inputf("--builder is for Rust projects; Go projects use buildGoModule")
-		}
-		if p, err = detectGo(context.Background(), fsys, opts); err != nil {
-			return nil, err
-		}
-	}
-	if p.Description == "" {
-		p.Description = opts.Description
-	}
-	if err := includeSources(fsys, p, opts.Include); err != nil {
-		return nil, err
-	}
-	serviceWarnings, err := planService(p, opts.Service, opts.Port)
-	if err != nil {
-		return nil, err
-	}
-	src, err := resolveSrc(context.Background(), p, builder, opts)
-	if err != nil {
-		return nil, err
-	}
-	ropts := render.Options{Builder: builder, Channel: channel, Src: src}
-	var files render.Files
-	var warnings []string
-	if lang == model.Rust {
-		files, warnings, err = render.Rust(p, ropts)
-	} else {
-		files, warnings, err = render.Go(p, ropts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	warnings = append(append(p.Warnings, serviceWarnings...), warnings...)
-	if opts.CI.Enabled() {
-		ci, ciWarnings, err := render.CI(p, opts.CI)
-		if err != nil {
-			return nil, err
-		}
-		for path, data := range ci {
-			files[path] = data
-		}
-		warnings = append(warnings, ciWarnings...)
-	}
-	return &Result{Project: p, Builder: builder, Files: files, Warnings: warnings, Src: src}, nil
-}
-
-// Detect reports the project's language from the manifests at its root.
-func Detect(fsys fs.FS) (model.Language, error) {
-	has := func(name string) bool {
-		st, err := fs.Stat(fsys, name)
-		return err == nil && !st.IsDir()
-	}
-	switch {
-	case has("Cargo.toml"):
-		return model.Rust, nil
+		return p, nil
 	case has("go.mod"):
-		return model.Go, nil
+		return gomod.Detect(fsys, gomod.Options{Default: bin})
 	}
 	if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
-		return "", &diag.InputError{File: ".", Msg: "no such directory"}
+		return nil, &diag.InputError{File: ".", Msg: "no such directory"}
 	}
-	return "", &diag.InputError{File: ".", Msg: "found neither Cargo.toml nor go.mod",
+	return nil, &diag.InputError{File: ".", Msg: "found neither Cargo.toml nor go.mod",
 		Hint: "run nixgen at the root of a Rust (Cargo) or Go (modules) project, or name it: nixgen init path/to/project"}
 }
 
-func rustBuilder(flag string, p *model.Project) (render.Builder, error) {
-	switch render.Builder(flag) {
-	case render.Crane, render.RustPlatform:
-		return render.Builder(flag), nil
-	case "":
-		if p.Rust.Workspace {
-			return render.Crane, nil
-		}
-		return render.RustPlatform, nil
+// located makes an input error's file name relative to where the user is.
+func located(dir string, err error) error {
+	var in *diag.InputError
+	if errors.As(err, &in) && in.File != "" {
+		in.File = displayPath(dir, in.File)
 	}
-	return "", diag.Inputf("--builder %q: want one of %s", flag, strings.Join([]string{string(render.Crane), string(render.RustPlatform)}, ", "))
+	return err
 }
 
-// Describe returns one line on what was detected, for the command's output.
-func (r *Result) Describe() string {
-	p := r.Project
-	kind := "crate"
-	switch {
-	case p.Rust != nil && p.Rust.Workspace:
-		kind = fmt.Sprintf("workspace, %d binary packages", len(p.Packages))
-	case p.Go != nil:
-		kind = fmt.Sprintf("module, %d %s", len(p.Packages), map[bool]string{true: "command", false: "commands"}[len(p.Packages) == 1])
+// displayPath names a file inside dir the way the user would type it.
+func displayPath(dir, rel string) string {
+	if rel == "." {
+		return dir
 	}
-	how := ", builder " + string(r.Builder)
-	if r.Builder == "" {
-		how = ""
+	if dir == "." || dir == "" {
+		return rel
 	}
-	svc := "no NixOS module"
-	if s := p.Service; s != nil {
-		svc = fmt.Sprintf("service on port %d", s.Port)
-	}
-	name := p.Name
-	if p.Version != "" {
-		name += " " + p.Version
-	}
-	return fmt.Sprintf("%s (%s %s%s, %s)", name, p.Language, kind, how, svc)
+	return filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(rel, "./")))
 }
 
-// includeSources adds the user's extra source paths.
-func includeSources(fsys fs.FS, p *model.Project, include []string) error {
-	if len(include) == 0 {
-		return nil
+// DisplayPath names the file rel inside dir the way the user would type it.
+func DisplayPath(dir, rel string) string { return displayPath(orDot(dir), rel) }
+
+func orDot(dir string) string {
+	if dir == "" {
+		return "."
 	}
-	sources := append([]string(nil), p.Sources...)
-	for _, inc := range include {
-		clean := path.Clean(strings.TrimPrefix(inc, "./"))
-		if path.IsAbs(clean) || clean == "." || strings.HasPrefix(clean, "../") {
-			return &diag.InputError{File: "nixgen.toml", Msg: fmt.Sprintf("include %q: want a path inside the project, like \"assets\"", inc)}
-		}
-		if _, err := fs.Stat(fsys, clean); err != nil {
-			return &diag.InputError{File: "nixgen.toml", Msg: fmt.Sprintf("include %q does not exist", inc)}
-		}
-		sources = append(sources, clean)
-	}
-	p.Sources = model.Outermost(sources)
-	return nil
+	return dir
 }
 
-// Details lists what detection found, one line each, for --verbose.
-func (r *Result) Details() []string {
-	p := r.Project
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	add("language %s, packages.default %s", p.Language, p.Default)
-	for _, pkg := range p.Packages {
-		add("package %s in %s: executables %s", pkg.Name, pkg.Dir, strings.Join(pkg.Binaries, ", "))
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	if n := p.Native; len(n.NativeBuildInputs)+len(n.BuildInputs)+len(n.LinuxBuildInputs) > 0 {
-		add("native inputs: build tools %v, libraries %v, Linux only %v", n.NativeBuildInputs, n.BuildInputs, n.LinuxBuildInputs)
-	}
-	for _, s := range p.Sources {
-		add("kept in the source besides the language's files: %s", s)
-	}
-	for _, e := range p.Env {
-		add("build environment: %s = %s", e.Name, e.Value)
-	}
-	if g := p.Go; g != nil {
-		switch {
-		case g.VendorNull:
-			add("vendorHash = null")
-		case g.VendorHash != "":
-			add("vendorHash %s (go mod vendor with Go %s)", g.VendorHash, g.HashGo)
-		}
-	}
-	if s := p.Service; s != nil {
-		wiring := []string{}
-		for _, w := range []struct{ what, name string }{
-			{"port from $", s.PortEnv}, {"host from $", s.HostEnv}, {"address from $", s.ListenEnv},
-			{"port from ", s.PortFlag}, {"host from ", s.HostFlag}, {"address from ", s.ListenFlag},
-		} {
-			if w.name != "" {
-				wiring = append(wiring, w.what+w.name)
-			}
-		}
-		if s.FixedAt != "" {
-			wiring = append(wiring, "fixed at "+s.FixedAt)
-		}
-		add("service %s: %s:%d (%s; port from %s), health path %q", s.Name, s.Address, s.Port, strings.Join(wiring, ", "), s.PortSource, s.HealthPath)
-	} else {
-		add("no NixOS module: not a service, or --no-service")
-	}
-	return out
+	return many
 }

@@ -1,24 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/nixgen/nixgen/generator/diag"
-	"github.com/nixgen/nixgen/generator/pins"
-	"github.com/nixgen/nixgen/generator/resolve"
-	"github.com/nixgen/nixgen/generator/sink"
+	"github.com/nixgen/nixgen/generator"
 )
 
-func bumpCommand(stdout, stderr io.Writer) *cli.Command {
+func bumpCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "bump",
 		Usage:     "update the rev and hash of every fetchFromGitHub and fetchgit pin",
@@ -57,137 +45,42 @@ Examples:
    nixgen bump --check --deps            # in CI: exit 1 and list what is stale
    NIXGEN_GITHUB_URL=https://mirror.example.org nixgen bump`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "rev", Usage: "move the pins to this commit, tag or branch (the files must pin one repository)"},
+			&cli.StringFlag{Name: "rev", Usage: "move the pins to this commit, tag or branch, `REV` (the files must pin one repository)"},
 			&cli.BoolFlag{Name: "deps", Usage: "also refresh cargoLock.outputHashes (Cargo.lock) and vendorHash (go.sum)"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 listing every stale value"},
-			&cli.IntFlag{Name: "jobs", Value: resolve.DefaultJobs, Usage: "prefetch at most `N` sources at once"},
+			&cli.IntFlag{Name: "jobs", Value: generator.DefaultJobs, Usage: "prefetch at most `N` sources at once"},
 		}, prefetchFlags()...),
 		Action: func(c *cli.Context) error {
-			paths := c.Args().Slice()
-			if len(paths) == 0 {
-				paths = []string{"flake.nix"}
+			if err := needValues(c, "rev", "prefetcher"); err != nil {
+				return err
 			}
-			if c.IsSet("rev") && strings.TrimSpace(c.String("rev")) == "" {
-				return diag.Inputf("--rev needs a value")
-			}
-			if c.Int("jobs") < 1 {
-				return diag.Inputf("--jobs %d: want at least 1", c.Int("jobs"))
-			}
-			return runBump(bumpOptions{
-				Paths: paths, Rev: c.String("rev"), Deps: c.Bool("deps"), Check: c.Bool("check"),
+			return runBump(c, generator.BumpOptions{
+				Paths: c.Args().Slice(), Rev: c.String("rev"), Deps: c.Bool("deps"), Check: c.Bool("check"),
 				Jobs: c.Int("jobs"), Prefetcher: c.String("prefetcher"), GitHubURL: c.String("github-url"),
-				quiet: c.Bool("quiet"),
-			}, stdout, stderr)
+				Progress: u.progress(),
+			}, u)
 		},
 	}
 }
 
-type bumpOptions struct {
-	Paths                 []string
-	Rev                   string
-	Deps, Check           bool
-	Jobs                  int
-	Prefetcher, GitHubURL string
-	quiet                 bool               // --quiet: no warnings or progress
-	prefetcher            resolve.Prefetcher // tests: nil selects by Prefetcher
-}
-
-func runBump(o bumpOptions, stdout, stderr io.Writer) error {
-	files := make([]pins.File, len(o.Paths))
-	for i, p := range o.Paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			msg := err.Error()
-			if errors.Is(err, fs.ErrNotExist) {
-				msg = "no such file"
-			}
-			return &diag.InputError{File: p, Msg: msg, Hint: "name the .nix files to bump: nixgen bump [FILE...]"}
-		}
-		files[i] = pins.File{Path: p, Data: data}
-	}
-	prefetcher := o.prefetcher
-	if prefetcher == nil {
-		var err error
-		if prefetcher, err = resolve.Select(o.Prefetcher); err != nil {
-			return err
+func runBump(c *cli.Context, o generator.BumpOptions, u *ui) error {
+	rep, err := generator.Bump(c.Context, o)
+	if rep != nil {
+		for _, w := range rep.Warnings {
+			u.warnf("%s", w)
 		}
 	}
-	dir := filepath.Dir(o.Paths[0])
-	var progress io.Writer
-	if !o.quiet {
-		progress = progressWriter(stderr)
-	}
-	res, err := pins.Bump(context.Background(), files, pins.Options{
-		Rev: o.Rev, Deps: o.Deps, GitHubURL: o.GitHubURL,
-		Prefetcher: prefetcher, Project: os.DirFS(dir), ProjectDir: dir,
-		Jobs: o.Jobs, Progress: progress,
-	})
 	if err != nil {
 		return err
 	}
-	if !o.quiet {
-		for _, w := range res.Warnings {
-			fmt.Fprintf(stderr, "warning: %s\n", w)
-		}
-		if res.Pins == 0 && res.Deps == 0 {
-			fmt.Fprintf(stderr, "warning: no fetchFromGitHub or fetchgit call to bump in %s\n", strings.Join(o.Paths, ", "))
-		}
+	for _, ch := range rep.Changes {
+		u.resultf("%s\n", ch)
 	}
-	checked := fmt.Sprintf("%d %s", res.Pins, plural(res.Pins, "pin", "pins"))
-	if o.Deps {
-		checked += fmt.Sprintf(" and %d dependency %s", res.Deps, plural(res.Deps, "hash", "hashes"))
+	for _, p := range rep.Updated {
+		u.resultf("updated %s\n", p)
 	}
-	if o.Check {
-		if err := res.Drift(); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s up to date\n", checked)
-		return nil
-	}
-	if len(res.Changes) == 0 {
-		fmt.Fprintf(stdout, "%s up to date\n", checked)
-		return nil
-	}
-	root, keyed, err := sinkPaths(res.Files)
-	if err != nil {
-		return err
-	}
-	if err := sink.Write(root, keyed, true); err != nil {
-		return err
-	}
-	for _, ch := range res.Changes {
-		fmt.Fprintln(stdout, ch)
-	}
-	for _, p := range o.Paths {
-		if _, ok := res.Files[p]; ok {
-			fmt.Fprintf(stdout, "updated %s\n", p)
-		}
+	if len(rep.Updated) == 0 {
+		u.resultf("%s up to date\n", rep.Checked)
 	}
 	return nil
-}
-
-// sinkPaths keys files under one directory for sink.Write, which writes
-// them all or none: the current directory when every file is inside it,
-// else the file system root.
-func sinkPaths(files map[string][]byte) (string, map[string][]byte, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", nil, err
-	}
-	inside := map[string][]byte{}
-	abs := map[string][]byte{}
-	for p, data := range files {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return "", nil, err
-		}
-		abs[filepath.ToSlash(strings.TrimPrefix(a, string(filepath.Separator)))] = data
-		if rel, err := filepath.Rel(wd, a); err == nil && filepath.IsLocal(rel) {
-			inside[filepath.ToSlash(rel)] = data
-		}
-	}
-	if len(inside) == len(files) {
-		return ".", inside, nil
-	}
-	return string(filepath.Separator), abs, nil
 }

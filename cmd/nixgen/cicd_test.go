@@ -25,7 +25,7 @@ import (
 // shell script through shellcheck, every plain unit through
 // systemd-analyze security, and deploy/setup.sh twice in a sandbox.
 
-// goldenFiles returns the files under fixtures/*/want whose path relative
+// goldenFiles returns the files under fixtures/{init,host}/*/want whose path relative
 // to want/ matches pattern.
 func goldenFiles(t *testing.T, pattern string) []string {
 	t.Helper()
@@ -35,6 +35,11 @@ func goldenFiles(t *testing.T, pattern string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hosts, err := filepath.Glob(filepath.Join(hostFixturesDir, "*", "want"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants = append(wants, hosts...)
 	for _, want := range wants {
 		filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/nixgen/nixgen/generator/diag"
+	"github.com/nixgen/nixgen/generator"
 )
 
 // The completion scripts ask nixgen itself for candidates through
@@ -35,7 +35,8 @@ _nixgen() {
 compdef _nixgen nixgen
 `
 
-func completionCommand(stdout io.Writer) *cli.Command {
+func completionCommand(u *ui) *cli.Command {
+	stdout := u.out
 	return &cli.Command{
 		Name:      "completion",
 		Usage:     "print a shell completion script (bash, zsh or fish)",
@@ -62,7 +63,7 @@ Examples:
 				_, err = fmt.Fprint(stdout, script)
 				return err
 			}
-			return diag.Inputf("completion %q: want bash, zsh or fish", c.Args().First())
+			return generator.Usagef("completion %q: want bash, zsh or fish", c.Args().First())
 		},
 	}
 }

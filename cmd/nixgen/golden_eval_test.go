@@ -34,7 +34,7 @@ func keys(m map[string]any) []string {
 }
 
 // TestGoldenEval evaluates every golden flake offline against the
-// stand-in inputs in fixtures/standins: `nix flake check --no-build`, the
+// stand-in inputs in internal/nixtest/testdata/standins: `nix flake check --no-build`, the
 // package names, the devShell and the checks on every system.
 func TestGoldenEval(t *testing.T) {
 	nixtest.Require(t, "nix")

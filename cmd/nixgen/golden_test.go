@@ -12,11 +12,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "rewrite fixtures/*/want and stderr.golden from the current output")
+var update = flag.Bool("update", false, "rewrite fixtures/init/*/want, fixtures/host/*/want and stderr.golden from the current output")
 
-const fixturesDir = "../../fixtures"
+// Golden cases: fixtures/init/NAME for `nixgen init`, fixtures/host/NAME
+// for `nixgen host`.
+const (
+	fixturesDir     = "../../fixtures/init"
+	hostFixturesDir = "../../fixtures/host"
+)
 
-// goldenCase is one fixtures/NAME directory that has a want/ directory
+// goldenCase is one fixtures/init/NAME directory that has a want/ directory
 // (create it empty and run with -update to add a case): input/ is a project, args the
 // extra flags for `nixgen init` (one per line), want/ the files it writes
 // and stderr.golden its warnings.

@@ -1,19 +1,12 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/nixgen/nixgen/generator/diag"
-	"github.com/nixgen/nixgen/generator/narhash"
+	"github.com/nixgen/nixgen/generator"
 )
 
-func hashCommand(stdout io.Writer) *cli.Command {
+func hashCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "hash",
 		Usage:     "print the Nix hash (NAR SHA-256) of files or directories, like `nix hash path`",
@@ -29,38 +22,18 @@ Examples:
    nixgen hash --format nix32 ./src          # the form nix-hash --base32 prints
    git archive HEAD | tar -x -C /tmp/t && nixgen hash /tmp/t   # fetchFromGitHub's hash of HEAD`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "sri", Usage: "`sri` (sha256-<base64>), nix32 (also base32) or base16"},
+			&cli.StringFlag{Name: "format", Value: generator.HashSRI, Usage: "`sri` (sha256-<base64>), nix32 (also base32) or base16"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return diag.Inputf("hash needs at least one PATH (see nixgen hash --help)")
-			}
-			format := c.String("format")
-			switch format {
-			case "sri", "nix32", "base32", "base16":
-			default:
-				return diag.Inputf("--format %q: want sri, nix32 or base16", format)
+				return generator.Usagef("hash needs at least one PATH (see nixgen hash --help)")
 			}
 			for _, p := range c.Args().Slice() {
-				if _, err := os.Lstat(p); err != nil {
-					msg := err.Error()
-					if errors.Is(err, fs.ErrNotExist) {
-						msg = "no such file or directory"
-					}
-					return &diag.InputError{File: p, Msg: msg}
-				}
-				sum, err := narhash.Path(p)
+				sum, err := generator.Hash(p, c.String("format"))
 				if err != nil {
-					return &diag.InputError{File: p, Msg: err.Error(), Err: err}
+					return err
 				}
-				switch format {
-				case "nix32", "base32":
-					fmt.Fprintln(stdout, sum.Nix32())
-				case "base16":
-					fmt.Fprintf(stdout, "%x\n", sum[:])
-				default:
-					fmt.Fprintln(stdout, sum.SRI())
-				}
+				u.resultf("%s\n", sum)
 			}
 			return nil
 		},

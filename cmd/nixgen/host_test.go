@@ -14,7 +14,7 @@ import (
 	"github.com/nixgen/nixgen/internal/nixtest"
 )
 
-// hostCase is one fixtures/host-* directory: args holds `nixgen host`'s
+// hostCase is one fixtures/host/NAME directory: args holds `nixgen host`'s
 // arguments (one per line), app (optional) names the fixture whose input/
 // and want/ together make the app flake at ../app, want/ holds the files
 // written and stderr.golden the warnings. Create want/ empty and run with
@@ -27,11 +27,11 @@ type hostCase struct {
 func hostCases(t *testing.T) []hostCase {
 	t.Helper()
 	// Absolute: generate changes into the configuration directory.
-	fixtures, err := filepath.Abs(fixturesDir)
+	fixtures, err := filepath.Abs(hostFixturesDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs, err := filepath.Glob(filepath.Join(fixtures, "host-*"))
+	dirs, err := filepath.Glob(filepath.Join(fixtures, "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func (c hostCase) generate(t *testing.T, extra ...string) (config, app string, f
 	}
 	if c.app != "" {
 		for _, part := range []string{"input", "want"} {
-			if err := os.CopyFS(app, os.DirFS(filepath.Join(filepath.Dir(c.dir), c.app, part))); err != nil {
+			if err := os.CopyFS(app, os.DirFS(filepath.Join(filepath.Dir(c.dir), "..", "init", c.app, part))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -144,12 +144,12 @@ func TestHostFlakeEvaluates(t *testing.T) {
 	nixtest.Require(t, "nix")
 	var c hostCase
 	for _, hc := range hostCases(t) {
-		if hc.name == "host-local" {
+		if hc.name == "local" {
 			c = hc
 		}
 	}
 	if c.name == "" {
-		t.Fatal("no fixtures/host-local case")
+		t.Fatal("no fixtures/host/local case")
 	}
 	config, app, files, _ := c.generate(t)
 	for p := range files {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/nixgen/nixgen/generator"
+
 	"fmt"
 	"io"
 	"os"
@@ -70,4 +72,29 @@ func (u *ui) debugf(format string, args ...any) {
 // errorf prints the final error of a failed command.
 func (u *ui) errorf(err error) {
 	fmt.Fprintf(u.err, "%s %v\n", u.paint(red, "nixgen:"), err)
+}
+
+// resultf prints a result on stdout, even with --quiet.
+func (u *ui) resultf(format string, args ...any) {
+	fmt.Fprintf(u.out, format, args...)
+}
+
+// report prints a command's warnings, and with --verbose what it found.
+func (u *ui) report(r *generator.Report) {
+	for _, w := range r.Warnings {
+		u.warnf("%s", w)
+	}
+	for _, line := range r.Details {
+		u.debugf("%s", line)
+	}
+}
+
+// progress is where long work reports progress: stderr when it is a
+// terminal and --quiet was not given, else nowhere, so logs and tests
+// stay quiet.
+func (u *ui) progress() io.Writer {
+	if u.quiet || !isTerminal(u.err) {
+		return nil
+	}
+	return u.err
 }

@@ -40,7 +40,7 @@ type Result struct {
 	Warnings []string
 }
 
-// StandinsDir returns the absolute path of fixtures/standins in this
+// StandinsDir returns the absolute path of internal/nixtest/testdata/standins in this
 // repository, where the stand-in flakes live.
 func StandinsDir(t testing.TB) string {
 	t.Helper()
@@ -48,7 +48,7 @@ func StandinsDir(t testing.TB) string {
 	if !ok {
 		t.Fatal("nixtest: cannot locate its own source file")
 	}
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "fixtures", "standins")
+	dir := filepath.Join(filepath.Dir(file), "testdata", "standins")
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatalf("nixtest: %v", err)

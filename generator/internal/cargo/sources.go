@@ -1,0 +1,186 @@
+package cargo
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// Files a Rust build reads that a Cargo-aware source filter (crane's
+// commonCargoSources keeps *.rs, *.toml and Cargo.lock) would drop.
+var (
+	strLit = `"((?:[^"\\]|\\.)*)"`
+	// include_str!("x") and include_bytes!("x"): relative to the including file.
+	includeRE = regexp.MustCompile(`include_(?:str|bytes)!\s*\(\s*` + strLit + `\s*\)`)
+	// include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/x")): relative to the crate.
+	includeManifestRE = regexp.MustCompile(`include_(?:str|bytes)!\s*\(\s*concat!\s*\(\s*env!\s*\(\s*"CARGO_MANIFEST_DIR"\s*\)\s*,\s*` + strLit + `\s*\)\s*\)`)
+	// sqlx::migrate!() reads ./migrations, or the given directory, relative to the crate.
+	migrateRE = regexp.MustCompile(`\bmigrate!\s*\(\s*(?:` + strLit + `)?\s*\)`)
+	// #[sqlx::test(migrations = "x")] and sqlx::query_file!("x"): relative to the crate.
+	sqlxPathRE  = regexp.MustCompile(`sqlx::test\s*\([^)]*\bmigrations\s*=\s*` + strLit)
+	queryFileRE = regexp.MustCompile(`\bquery_file(?:_as|_scalar)?(?:_unchecked)?!\s*\(\s*(?:[A-Za-z_][A-Za-z0-9_:]*\s*,\s*)?` + strLit)
+	// sqlx's compile-time checked queries need .sqlx/ (or a live database).
+	queryMacroRE = regexp.MustCompile(`\bquery(?:_as|_scalar|_file|_file_as|_file_scalar)?!\s*\(`)
+	anyStrRE     = regexp.MustCompile(strLit)
+)
+
+type sourceScan struct {
+	paths       []string
+	warnings    []string
+	sqlxOffline bool
+}
+
+// scanSources finds the extra files each member's build reads.
+func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
+	var s sourceScan
+	keep := map[string]bool{}
+	usesQueryMacros := false
+	seen := map[string]bool{}
+
+	add := func(from, base, rel string) {
+		rel = unescapeRust(rel)
+		if rel == "" || path.IsAbs(rel) {
+			return
+		}
+		p := path.Clean(path.Join(base, rel))
+		if p == "." || strings.HasPrefix(p, "../") || p == ".." {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s reads %q, outside the repository; the Nix build cannot see it", from, rel))
+			return
+		}
+		if _, err := fs.Stat(fsys, p); err != nil {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s reads %q, which does not exist; the build will fail until it does", from, p))
+			return
+		}
+		if !cargoFiltered(p) {
+			keep[p] = true
+		}
+	}
+
+	for _, mb := range members {
+		if mb.m.Package == nil {
+			continue
+		}
+		err := fs.WalkDir(fsys, mb.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != mb.dir && skipDir(d.Name()) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !strings.HasSuffix(p, ".rs") || seen[p] {
+				return nil
+			}
+			seen[p] = true
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			text := string(data)
+			for _, m := range includeRE.FindAllStringSubmatch(text, -1) {
+				add(p, path.Dir(p), m[1])
+			}
+			for _, m := range includeManifestRE.FindAllStringSubmatch(text, -1) {
+				add(p, mb.dir, strings.TrimPrefix(m[1], "/"))
+			}
+			for _, m := range migrateRE.FindAllStringSubmatch(text, -1) {
+				dir := m[1]
+				if dir == "" {
+					dir = "migrations"
+				}
+				add(p, mb.dir, dir)
+			}
+			for _, re := range []*regexp.Regexp{sqlxPathRE, queryFileRE} {
+				for _, m := range re.FindAllStringSubmatch(text, -1) {
+					add(p, mb.dir, m[1])
+				}
+			}
+			if strings.Contains(text, "sqlx") && queryMacroRE.MatchString(text) {
+				usesQueryMacros = true
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return s, fmt.Errorf("scanning %s: %w", mb.dir, err)
+		}
+
+		// Paths named in the build script.
+		if script := mb.m.buildScript(fsys, mb.dir); script != "" {
+			bp := path.Join(mb.dir, script)
+			data, err := fs.ReadFile(fsys, bp)
+			if err == nil {
+				for _, m := range anyStrRE.FindAllStringSubmatch(string(data), -1) {
+					lit := unescapeRust(m[1])
+					for _, prefix := range []string{"cargo::rerun-if-changed=", "cargo:rerun-if-changed="} {
+						lit = strings.TrimPrefix(lit, prefix)
+					}
+					if !plausiblePath(lit) {
+						continue
+					}
+					p := path.Clean(path.Join(mb.dir, lit))
+					if strings.HasPrefix(p, "../") || p == mb.dir || p == path.Join(mb.dir, "src") {
+						continue
+					}
+					if _, err := fs.Stat(fsys, p); err == nil && !cargoFiltered(p) {
+						keep[p] = true
+					}
+				}
+			}
+		}
+
+		// sqlx's offline query data, per crate or for the whole workspace.
+		for _, dir := range []string{mb.dir, "."} {
+			q := path.Join(dir, ".sqlx")
+			if st, err := fs.Stat(fsys, q); err == nil && st.IsDir() {
+				keep[q] = true
+				s.sqlxOffline = true
+			}
+		}
+	}
+	if usesQueryMacros && !s.sqlxOffline {
+		s.warnings = append(s.warnings, "sqlx query macros check SQL against a database at compile time, which a Nix build cannot reach: run `cargo sqlx prepare --workspace` and commit .sqlx/, then rerun nixgen")
+	}
+
+	all := make([]string, 0, len(keep))
+	for p := range keep {
+		all = append(all, p)
+	}
+	s.paths = model.Outermost(all)
+	return s, nil
+}
+
+// cargoFiltered reports whether crane's commonCargoSources (and nixgen's
+// rustPlatform source filter) already keeps the file.
+func cargoFiltered(p string) bool {
+	return strings.HasSuffix(p, ".rs") || strings.HasSuffix(p, ".toml") || path.Base(p) == "Cargo.lock"
+}
+
+// skipDir names directories never scanned for sources.
+func skipDir(name string) bool {
+	return name == "target" || name == "node_modules" || (strings.HasPrefix(name, ".") && name != ".sqlx")
+}
+
+// plausiblePath filters build-script string literals down to ones that
+// look like relative paths (file names, not format strings or messages).
+func plausiblePath(s string) bool {
+	if s == "" || s == "." || s == ".." || path.IsAbs(s) || len(s) > 200 {
+		return false
+	}
+	return !strings.ContainsAny(s, " {}\n\t=:;*?$")
+}
+
+// unescapeRust undoes the simple escapes of a Rust string literal.
+func unescapeRust(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	r := strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\n`, "\n", `\t`, "\t")
+	return r.Replace(s)
+}

@@ -1,0 +1,362 @@
+// Package choices merges what the user said on the command line with what
+// nixgen.toml records, and validates every value once, with one grammar per
+// value, whichever of the two it came from. The rest of the pipeline only
+// sees Choices, which are valid.
+package choices
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/config"
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/ident"
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// Flags are init's flags as given; the zero value of each means "not
+// given", so nixgen.toml (or the default) decides.
+type Flags struct {
+	Builder    string // crane, rust-platform
+	Nixpkgs    string // the nixpkgs branch
+	Bin        string // packages.default
+	Service    string // "", ServiceOn or ServiceOff
+	Port       int
+	VendorHash string // "" or "fake"
+
+	Cachix, DeployRepo, PinActions, Target string
+	Systems                                []string
+
+	// Src is local, github, github:OWNER/REPO, git or git:URL.
+	Src          string
+	Rev          string
+	PrefetchDeps bool
+	Prefetcher   string // auto, nix-prefetch-git, native; "" is auto
+	GitHubURL    string
+}
+
+// ServiceMode says whether to emit the NixOS module.
+type ServiceMode string
+
+// Service modes: auto emits it when the project looks like a server.
+const (
+	ServiceAuto ServiceMode = ""
+	ServiceOn   ServiceMode = "on"
+	ServiceOff  ServiceMode = "off"
+)
+
+// Choices are the user's decisions, merged and valid.
+type Choices struct {
+	Builder        model.Builder // "" lets the project decide
+	Channel        string
+	Bin            string
+	Service        ServiceMode
+	Port           int // 0: detect
+	FakeVendorHash bool
+	CI             model.CI
+	Src            model.Src
+	Description    string
+	Include        []string
+	Owned          []string
+}
+
+// origin names where a value came from, for error messages: the flag when
+// the user gave it, else the nixgen.toml key.
+type origin struct {
+	flag, key string
+	fromFile  bool
+}
+
+func (o origin) String() string {
+	if o.fromFile {
+		return config.FileName + ": " + o.key
+	}
+	return "--" + o.flag
+}
+
+// pick returns the flag's value when given, else the file's.
+func pick(flag, file, flagName, key string) (string, origin) {
+	if flag != "" {
+		return flag, origin{flag: flagName, key: key}
+	}
+	return file, origin{flag: flagName, key: key, fromFile: file != ""}
+}
+
+// Merge completes the flags from nixgen.toml (cfg; empty when there is
+// none) and validates every value.
+func Merge(f Flags, cfg *config.Config) (Choices, error) {
+	var c Choices
+	var err error
+
+	builder, o := pick(f.Builder, cfg.Builder, "builder", "builder")
+	if c.Builder, err = parseBuilder(builder, o); err != nil {
+		return c, err
+	}
+	channel, o := pick(f.Nixpkgs, cfg.Nixpkgs, "nixpkgs", "nixpkgs")
+	if c.Channel, err = parseChannel(channel, o); err != nil {
+		return c, err
+	}
+	c.Bin, _ = pick(f.Bin, cfg.Bin, "bin", "bin")
+	c.Description = cfg.Description
+	c.Include = cfg.Include
+	c.Owned = cfg.Owned
+
+	switch f.VendorHash {
+	case "":
+		c.FakeVendorHash = cfg.VendorHash == "fake"
+		switch cfg.VendorHash {
+		case "", "fake", "computed":
+		default:
+			return c, fileError("vendor-hash %q: want \"computed\" or \"fake\"", cfg.VendorHash)
+		}
+	case "fake":
+		c.FakeVendorHash = true
+	default:
+		return c, diag.Inputf("--vendor-hash %q: the only value is \"fake\" (by default nixgen computes it)", f.VendorHash)
+	}
+
+	switch ServiceMode(f.Service) {
+	case ServiceOn, ServiceOff:
+		c.Service = ServiceMode(f.Service)
+	case ServiceAuto:
+		if cfg.Service.Enabled != nil {
+			c.Service = ServiceOff
+			if *cfg.Service.Enabled {
+				c.Service = ServiceOn
+			}
+		}
+	default:
+		return c, fmt.Errorf("choices: unknown service mode %q", f.Service)
+	}
+	c.Port = f.Port
+	portOrigin := origin{flag: "port"}
+	if c.Port == 0 && c.Service != ServiceOff && cfg.Service.Port != 0 {
+		c.Port, portOrigin = cfg.Service.Port, origin{key: "[service] port", fromFile: true}
+	}
+	if c.Port != 0 && (c.Port < 1 || c.Port > 65535) {
+		if portOrigin.fromFile {
+			return c, fileError("[service] port = %d: want a port from 1 to 65535", c.Port)
+		}
+		return c, diag.Inputf("--port %d: want a port from 1 to 65535", c.Port)
+	}
+
+	if c.CI, err = mergeCI(f, cfg.CI); err != nil {
+		return c, err
+	}
+	if c.Src, err = mergeSrc(f, cfg); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func fileError(format string, args ...any) error {
+	return &diag.InputError{File: config.FileName, Msg: fmt.Sprintf(format, args...)}
+}
+
+// valueError is the error for a bad value from either origin.
+func valueError(o origin, value, want string) error {
+	if o.fromFile {
+		return fileError("%s %q: %s", o.key, value, want)
+	}
+	return diag.Inputf("%s %q: %s", o, value, want)
+}
+
+func parseBuilder(s string, o origin) (model.Builder, error) {
+	if s == "" {
+		return "", nil
+	}
+	for _, b := range model.Builders {
+		if model.Builder(s) == b {
+			return b, nil
+		}
+	}
+	names := make([]string, len(model.Builders))
+	for i, b := range model.Builders {
+		names[i] = string(b)
+	}
+	return "", valueError(o, s, "want one of "+strings.Join(names, ", "))
+}
+
+// parseChannel accepts a nixpkgs branch name; it becomes part of a flake
+// URL, so nothing but the characters branch names use.
+func parseChannel(s string, o origin) (string, error) {
+	if s == "" {
+		return model.DefaultChannel, nil
+	}
+	if !ident.Branch(s) {
+		return "", valueError(o, s, "want a nixpkgs branch such as "+model.DefaultChannel+" or nixos-unstable")
+	}
+	return s, nil
+}
+
+func mergeCI(f Flags, file config.CI) (model.CI, error) {
+	var ci model.CI
+	var o origin
+	var cachixO, repoO, targetO origin
+	ci.Cachix, cachixO = pick(f.Cachix, file.Cachix, "cachix", "[ci] cachix")
+	ci.DeployRepo, repoO = pick(f.DeployRepo, file.DeployRepo, "deploy-repo", "[ci] deploy-repo")
+	ci.PinActions, o = pick(f.PinActions, file.PinActions, "pin-actions", "[ci] pin-actions")
+	var err error
+	if ci.PinActions, err = pinActions(ci.PinActions, o); err != nil {
+		return ci, err
+	}
+	ci.Target, targetO = pick(f.Target, file.Target, "target", "[ci] target")
+	switch ci.Target {
+	case "":
+		ci.Target = model.TargetNix
+	case model.TargetNix, model.TargetPlain:
+	default:
+		return ci, valueError(targetO, ci.Target, fmt.Sprintf("want %s (NixOS hosts) or %s (hosts without Nix)", model.TargetNix, model.TargetPlain))
+	}
+	systemsO := origin{flag: "systems"}
+	ci.Systems = f.Systems
+	if ci.Systems == nil {
+		ci.Systems = file.Systems
+		systemsO = origin{key: "[ci] systems", fromFile: len(file.Systems) > 0}
+	}
+
+	if ci.Cachix != "" && !ident.CachixName(ci.Cachix) {
+		return ci, valueError(cachixO, ci.Cachix, "a Cachix cache name is lowercase letters, digits and dashes")
+	}
+	if ci.DeployRepo != "" && !ident.GitHubRepo(ci.DeployRepo) {
+		return ci, valueError(repoO, ci.DeployRepo, "want the GitHub repository of the NixOS configuration as OWNER/REPO, e.g. example/nixos-config")
+	}
+	for _, s := range ci.Systems {
+		if !ident.System(s) {
+			if systemsO.fromFile {
+				return ci, fileError("[ci] systems: %q is not one of %s", s, strings.Join(model.Systems, ", "))
+			}
+			return ci, diag.Inputf("--systems: %q is not one of %s", s, strings.Join(model.Systems, ", "))
+		}
+	}
+	if ci.Target == model.TargetPlain {
+		if ci.Cachix != "" || ci.DeployRepo != "" {
+			return ci, diag.Inputf("--cachix and --deploy-repo are for --target nix (NixOS hosts); --target plain ships a binary to a host without Nix")
+		}
+		if len(ci.Systems) > 0 {
+			return ci, diag.Inputf("--systems is for --target nix; --target plain builds one Linux binary on Ubuntu")
+		}
+	}
+	return ci, nil
+}
+
+// mergeSrc reads the source: --src (local overrides a recorded pin), else
+// nixgen.toml's src. Both use ParseSrc's grammar.
+func mergeSrc(f Flags, cfg *config.Config) (model.Src, error) {
+	s, err := ParsePrefetcher(f.Prefetcher, f.GitHubURL)
+	if err != nil {
+		return s, err
+	}
+	s.Rev, s.PrefetchDeps = f.Rev, f.PrefetchDeps || cfg.PrefetchDeps
+	var where model.Src
+	switch {
+	case f.Src != "":
+		if where, err = ParseSrc(f.Src); err != nil {
+			return s, diag.Inputf("--src %s", err)
+		}
+		if f.Src == "local" && f.Rev != "" {
+			return s, diag.Inputf("--rev pins a remote source: add --src github or --src git")
+		}
+	case cfg.Src != "":
+		if where, err = ParseSrc(cfg.Src); err != nil || where.Kind == model.SrcLocal {
+			return s, fileError("src %q: want \"\", \"github:OWNER/REPO\" or \"git:URL\"", cfg.Src)
+		}
+	default:
+		if f.Rev != "" {
+			return s, diag.Inputf("--rev pins a remote source: add --src github or --src git")
+		}
+	}
+	s.Kind, s.Owner, s.Repo, s.URL = where.Kind, where.Owner, where.Repo, where.URL
+	return s, nil
+}
+
+// ParseSrc reads the one grammar of a source: local, github,
+// github:OWNER/REPO, git or git:URL. Its error starts with the value.
+func ParseSrc(v string) (model.Src, error) {
+	kind, arg, hasArg := strings.Cut(v, ":")
+	var s model.Src
+	switch kind {
+	case "local":
+		if hasArg {
+			return s, fmt.Errorf("%q: local takes no argument", v)
+		}
+		return s, nil
+	case model.SrcGitHub:
+		s.Kind = kind
+		if hasArg {
+			owner, repo, ok := strings.Cut(arg, "/")
+			repo = strings.TrimSuffix(repo, ".git")
+			if !ok || !ident.GitHubRepo(owner+"/"+repo) {
+				return s, fmt.Errorf("%q: want github:OWNER/REPO", v)
+			}
+			s.Owner, s.Repo = owner, repo
+		}
+		return s, nil
+	case model.SrcGit:
+		s.Kind = kind
+		if hasArg {
+			if err := ident.FetchURL(arg); err != nil {
+				return s, fmt.Errorf("%q: %v", v, err)
+			}
+			s.URL = arg
+		}
+		return s, nil
+	}
+	return s, fmt.Errorf("%q: want github, github:OWNER/REPO, git, git:URL or local", v)
+}
+
+// Record returns the nixgen.toml that reproduces a generation of p: every
+// choice, resolved (the builder actually used, the port actually chosen),
+// and the user's list of owned files kept.
+func Record(c Choices, p *model.Project, builder model.Builder, src *model.SourcePin) *config.Config {
+	enabled := p.Service != nil
+	cfg := &config.Config{
+		Builder: string(builder),
+		Nixpkgs: c.Channel,
+		Bin:     p.Default,
+		Service: config.Service{Enabled: &enabled},
+		CI: config.CI{
+			Cachix: c.CI.Cachix, DeployRepo: c.CI.DeployRepo,
+			PinActions: c.CI.PinActions, Target: c.CI.Target, Systems: c.CI.Systems,
+		},
+		Owned:        c.Owned,
+		PrefetchDeps: c.Src.PrefetchDeps,
+		Description:  c.Description,
+		Include:      c.Include,
+	}
+	if enabled {
+		cfg.Service.Port = p.Service.Port
+	}
+	if p.Go != nil {
+		cfg.VendorHash = "computed"
+		if c.FakeVendorHash {
+			cfg.VendorHash = "fake"
+		}
+	}
+	switch {
+	case src != nil && src.Owner != "":
+		cfg.Src = "github:" + src.Owner + "/" + src.Repo
+	case src != nil:
+		cfg.Src = "git:" + src.URL
+	}
+	return cfg
+}
+
+// ParsePrefetcher reads --prefetcher and --github-url, which init and bump
+// share, into a source with only those set.
+func ParsePrefetcher(prefetcher, githubURL string) (model.Src, error) {
+	s := model.Src{Prefetcher: prefetcher, GitHubURL: githubURL}
+	switch s.Prefetcher {
+	case "":
+		s.Prefetcher = model.PrefetchAuto
+	case model.PrefetchAuto, model.PrefetchNix, model.PrefetchNative:
+	default:
+		return s, diag.Inputf("--prefetcher %q: want %s, %s or %s", s.Prefetcher, model.PrefetchAuto, model.PrefetchNix, model.PrefetchNative)
+	}
+	if s.GitHubURL != "" {
+		if err := ident.FetchURL(s.GitHubURL); err != nil {
+			return s, diag.Inputf("--github-url %q: %v", s.GitHubURL, err)
+		}
+	}
+	return s, nil
+}

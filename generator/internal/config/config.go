@@ -1,0 +1,150 @@
+// Package config reads and writes nixgen.toml, the record of every choice
+// `nixgen init` made, so that regenerating gives the same bytes and a changed
+// answer is a one-line diff.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/diag"
+)
+
+// FileName is where the choices live, at the project root.
+const FileName = "nixgen.toml"
+
+// Config is nixgen.toml.
+type Config struct {
+	Builder    string `toml:"builder"`
+	Nixpkgs    string `toml:"nixpkgs"`
+	Bin        string `toml:"bin"`
+	VendorHash string `toml:"vendor-hash"`
+	// Description is meta.description when Cargo.toml has none (Go
+	// modules never have one).
+	Description string `toml:"description"`
+	// Include lists extra paths kept in the package source.
+	Include []string `toml:"include"`
+	// Src is where the source comes from: "" (the local tree),
+	// "github:OWNER/REPO" or "git:URL".
+	Src string `toml:"src"`
+	// PrefetchDeps fills Cargo git dependencies' outputHashes for a local source.
+	PrefetchDeps bool    `toml:"prefetch-deps"`
+	Service      Service `toml:"service"`
+	CI           CI      `toml:"ci"`
+	// Owned lists generated files the user maintains by hand: nixgen
+	// neither rewrites them nor compares them.
+	Owned []string `toml:"owned"`
+}
+
+// Service is the [service] table.
+type Service struct {
+	Enabled *bool `toml:"enabled"`
+	Port    int   `toml:"port"`
+}
+
+// CI is the [ci] table.
+type CI struct {
+	Cachix     string `toml:"cachix"`
+	DeployRepo string `toml:"deploy-repo"`
+	PinActions string `toml:"pin-actions"`
+	Target     string `toml:"target"`
+	// Systems are the Nix systems the workflow builds; empty means
+	// x86_64-linux.
+	Systems []string `toml:"systems"`
+}
+
+// Load reads nixgen.toml from fsys; ok is false when there is none.
+func Load(fsys fs.FS) (cfg *Config, ok bool, err error) {
+	data, err := fs.ReadFile(fsys, FileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, false, nil
+	}
+	if err != nil {
+		return nil, false, &diag.InputError{File: FileName, Msg: err.Error(), Err: err}
+	}
+	cfg = &Config{}
+	md, err := diag.DecodeTOML(FileName, data, cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		return nil, false, &diag.InputError{File: FileName, Msg: "unknown keys: " + strings.Join(keys, ", "),
+			Hint: "see the comments nixgen writes in nixgen.toml for the keys it reads"}
+	}
+	return cfg, true, nil
+}
+
+// IsOwned reports whether path is listed in owned.
+func (c *Config) IsOwned(path string) bool {
+	for _, o := range c.Owned {
+		if o == path {
+			return true
+		}
+	}
+	return false
+}
+
+// Render writes the configuration as commented TOML, always in the same
+// order with the same comments.
+func (c *Config) Render() []byte {
+	var b bytes.Buffer
+	str := func(comment, key, value string) {
+		fmt.Fprintf(&b, "# %s\n%s = %s\n", comment, key, strconv.Quote(value))
+	}
+	b.WriteString(`# nixgen's choices for this repository. ` + "`nixgen init --force`" + ` regenerates
+# the same files from them and ` + "`nixgen check`" + ` reports files that drifted.
+# Change a value and run ` + "`nixgen init --force`" + ` to change a choice.
+
+`)
+	if c.Builder != "" {
+		str(`Rust builder: "crane" or "rust-platform".`, "builder", c.Builder)
+	}
+	str("nixpkgs branch the flake follows.", "nixpkgs", c.Nixpkgs)
+	str("Package exposed as packages.default.", "bin", c.Bin)
+	if c.VendorHash != "" {
+		str(`Go vendorHash: "computed" runs `+"`go mod vendor`"+`; "fake" writes lib.fakeHash.`, "vendor-hash", c.VendorHash)
+	}
+	str("meta.description when the project's own files give none.", "description", c.Description)
+	b.WriteString("# Extra paths kept in the build's source: files the build or its tests read\n# that nixgen cannot see in the code, e.g. [\"assets\"].\n")
+	fmt.Fprintf(&b, "include = [%s]\n", quoteList(c.Include))
+	str(`Source: "" for the local tree, "github:OWNER/REPO" or "git:URL" for a pinned commit (`+"`nixgen bump`"+` moves the pin).`, "src", c.Src)
+	fmt.Fprintf(&b, "# Prefetch Cargo git dependencies for cargoLock.outputHashes (always done for a pinned src).\nprefetch-deps = %t\n", c.PrefetchDeps)
+	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
+	fmt.Fprintf(&b, "owned = [%s]\n", quoteList(c.Owned))
+
+	b.WriteString("\n[service]\n")
+	enabled := c.Service.Enabled != nil && *c.Service.Enabled
+	fmt.Fprintf(&b, "# Write nix/module.nix, the NixOS module (services.NAME).\nenabled = %t\n", enabled)
+	if enabled {
+		fmt.Fprintf(&b, "# The service's default port.\nport = %d\n", c.Service.Port)
+	}
+
+	b.WriteString("\n[ci]\n")
+	str("Cachix cache for .github/workflows/nix.yml; empty: no workflow.", "cachix", c.CI.Cachix)
+	str("OWNER/REPO of the NixOS configuration notified after a green build on main.", "deploy-repo", c.CI.DeployRepo)
+	str(`Pin GitHub Actions by "tag" or by commit "sha".`, "pin-actions", c.CI.PinActions)
+	str(`"nix" for NixOS hosts; "plain" also writes a workflow, unit and setup script for hosts without Nix.`, "target", c.CI.Target)
+	b.WriteString("# Nix systems nix.yml builds, each on a native runner; empty: x86_64-linux.\n")
+	fmt.Fprintf(&b, "systems = [%s]\n", quoteList(c.CI.Systems))
+	return b.Bytes()
+}
+
+// quoteList writes a sorted TOML array of strings on one line.
+func quoteList(items []string) string {
+	sorted := append([]string(nil), items...)
+	sort.Strings(sorted)
+	quoted := make([]string, len(sorted))
+	for i, s := range sorted {
+		quoted[i] = strconv.Quote(s)
+	}
+	return strings.Join(quoted, ", ")
+}

@@ -1,0 +1,392 @@
+package gomod
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// goreleaserFiles are the names goreleaser looks for, in its order.
+var goreleaserFiles = []string{".goreleaser.yaml", ".goreleaser.yml", "goreleaser.yaml", "goreleaser.yml"}
+
+// goreleaserLdflags returns the linker flags of the first goreleaser
+// config found, translated for buildGoModule's ldflags list:
+//
+//   - one flag per entry, "-X" joined with its argument ("-X main.v=x");
+//   - {{.Version}} (any spacing) becomes model.VersionPlaceholder;
+//   - a flag using any other template ({{.Commit}}, {{.Date}}, {{.Env.X}},
+//     pipelines, ...) is dropped: nixgen cannot fill it, and the program
+//     keeps its built-in default;
+//   - -extldflags (usually "-static", which breaks against glibc) and
+//     -buildid (buildGoModule sets it) are dropped;
+//   - flags of several builds are merged in order, the first -X for a
+//     symbol winning.
+//
+// The config is read with a small YAML subset (block and flow sequences,
+// plain, quoted and block scalars); anchors and merge keys are not
+// followed. Without explicit ldflags the result is nil.
+func goreleaserLdflags(fsys fs.FS) ([]string, error) {
+	for _, name := range goreleaserFiles {
+		data, err := fs.ReadFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		values, err := buildsLdflags(name, string(data))
+		if err != nil {
+			return nil, err
+		}
+		return translateLdflags(values), nil
+	}
+	return nil, nil
+}
+
+type yamlLine struct {
+	num    int // 1-based
+	indent int
+	text   string // without indentation and trailing comment
+}
+
+func yamlLines(src string) []yamlLine {
+	var out []yamlLine
+	num := 0
+	for raw := range strings.Lines(src) {
+		num++
+		raw = strings.TrimRight(raw, "\r\n")
+		trimmed := strings.TrimLeft(raw, " ")
+		text := strings.TrimSpace(stripComment(trimmed))
+		if text == "" || text == "---" {
+			continue
+		}
+		out = append(out, yamlLine{num: num, indent: len(raw) - len(trimmed), text: text})
+	}
+	return out
+}
+
+// stripComment removes a " #" comment outside quotes.
+func stripComment(s string) string {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || s[i-1] == ' ' || s[i-1] == '[' || s[i-1] == ',' || s[i-1] == ':' || s[i-1] == '-' {
+				quote = c
+			}
+		case c == '#' && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t'):
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// buildsLdflags returns every string under builds[].ldflags.
+func buildsLdflags(name, src string) ([]string, error) {
+	lines := yamlLines(src)
+	var values []string
+	for i := 0; i < len(lines); i++ {
+		if lines[i].indent != 0 || !isKey(lines[i].text, "builds") {
+			continue
+		}
+		// The builds sequence: lines until the next top-level key.
+		end := i + 1
+		for end < len(lines) && (lines[end].indent > 0 || strings.HasPrefix(lines[end].text, "-")) {
+			end++
+		}
+		block := lines[i+1 : end]
+		for j := 0; j < len(block); j++ {
+			l := block[j]
+			if !strings.HasPrefix(l.text, "- ") && l.text != "-" {
+				continue
+			}
+			// A sequence item: its mapping keys sit two columns in.
+			keyIndent := l.indent + 2
+			itemEnd := j + 1
+			for itemEnd < len(block) && block[itemEnd].indent >= keyIndent {
+				itemEnd++
+			}
+			item := []yamlLine{{num: l.num, indent: keyIndent, text: strings.TrimSpace(strings.TrimPrefix(l.text, "-"))}}
+			item = append(item, block[j+1:itemEnd]...)
+			v, err := itemLdflags(name, item, keyIndent)
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, v...)
+			j = itemEnd - 1
+		}
+		i = end - 1
+	}
+	return values, nil
+}
+
+func isKey(text, key string) bool {
+	return text == key+":" || strings.HasPrefix(text, key+": ")
+}
+
+// itemLdflags reads the ldflags key of one builds[] item.
+func itemLdflags(name string, item []yamlLine, keyIndent int) ([]string, error) {
+	for k, l := range item {
+		if l.indent != keyIndent || !isKey(l.text, "ldflags") {
+			continue
+		}
+		inline := strings.TrimSpace(strings.TrimPrefix(l.text, "ldflags:"))
+		rest := item[k+1:]
+		switch {
+		case strings.HasPrefix(inline, "["):
+			flow := inline
+			for _, r := range rest {
+				if strings.HasSuffix(flow, "]") {
+					break
+				}
+				flow += " " + r.text
+			}
+			return flowSequence(name, l.num, flow)
+		case inline == "|" || inline == "|-" || inline == ">" || inline == ">-":
+			var parts []string
+			for _, r := range rest {
+				if r.indent <= keyIndent {
+					break
+				}
+				parts = append(parts, r.text)
+			}
+			return []string{strings.Join(parts, " ")}, nil
+		case inline != "":
+			s, err := scalar(name, l.num, inline)
+			return []string{s}, err
+		}
+		var values []string
+		for _, r := range rest {
+			if r.indent < keyIndent || (r.indent == keyIndent && !strings.HasPrefix(r.text, "-")) {
+				break
+			}
+			if !strings.HasPrefix(r.text, "- ") {
+				continue
+			}
+			s, err := scalar(name, r.num, strings.TrimSpace(r.text[2:]))
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, s)
+		}
+		return values, nil
+	}
+	return nil, nil
+}
+
+func flowSequence(name string, line int, s string) ([]string, error) {
+	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
+		return nil, &diag.InputError{File: name, Line: line, Msg: "ldflags: unterminated flow sequence"}
+	}
+	body := s[1 : len(s)-1]
+	var values []string
+	for len(strings.TrimSpace(body)) > 0 {
+		body = strings.TrimSpace(body)
+		var item string
+		if body[0] == '"' || body[0] == '\'' {
+			end := closingQuote(body)
+			if end < 0 {
+				return nil, &diag.InputError{File: name, Line: line, Msg: "ldflags: unterminated quoted string"}
+			}
+			item, body = body[:end+1], body[end+1:]
+		} else {
+			comma := strings.IndexByte(body, ',')
+			if comma < 0 {
+				comma = len(body)
+			}
+			item, body = body[:comma], body[comma:]
+		}
+		v, err := scalar(name, line, strings.TrimSpace(item))
+		if err != nil {
+			return nil, err
+		}
+		values = append(values, v)
+		body = strings.TrimPrefix(strings.TrimSpace(body), ",")
+	}
+	return values, nil
+}
+
+// closingQuote returns the index of the quote closing s[0], or -1.
+func closingQuote(s string) int {
+	q := s[0]
+	for i := 1; i < len(s); i++ {
+		switch {
+		case q == '"' && s[i] == '\\':
+			i++
+		case s[i] == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case s[i] == q:
+			return i
+		}
+	}
+	return -1
+}
+
+// scalar decodes a plain, single- or double-quoted YAML scalar.
+func scalar(name string, line int, s string) (string, error) {
+	if s == "" || (s[0] != '"' && s[0] != '\'') {
+		return s, nil
+	}
+	end := closingQuote(s)
+	if end != len(s)-1 {
+		return "", &diag.InputError{File: name, Line: line, Msg: "ldflags: malformed quoted string " + s}
+	}
+	body := s[1:end]
+	if s[0] == '\'' {
+		return strings.ReplaceAll(body, "''", "'"), nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' || i+1 == len(body) {
+			b.WriteByte(body[i])
+			continue
+		}
+		i++
+		switch body[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		default:
+			b.WriteByte(body[i])
+		}
+	}
+	return b.String(), nil
+}
+
+// translateLdflags splits goreleaser ldflags strings into flags and
+// translates their templates (see goreleaserLdflags).
+func translateLdflags(values []string) []string {
+	var out []string
+	seenX := map[string]bool{}
+	for _, v := range values {
+		words := splitQuoted(v)
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			name, arg, paired := strings.Cut(strings.TrimLeft(w, "-"), "=")
+			name = "-" + name
+			switch name {
+			case "-X", "-extldflags", "-buildid", "-linkmode", "-extld", "-buildmode":
+				if !paired {
+					if i+1 == len(words) {
+						continue
+					}
+					i++
+					arg, paired = words[i], true
+				}
+			default:
+				name, arg, paired = w, "", false
+			}
+			switch name {
+			case "-extldflags", "-buildid":
+				continue
+			}
+			if strings.Contains(name, "{{") || strings.Contains(name, "$") {
+				continue
+			}
+			translated, ok := translateTemplate(arg)
+			if !ok {
+				continue
+			}
+			if name == "-X" {
+				sym, _, _ := strings.Cut(translated, "=")
+				if seenX[sym] {
+					continue
+				}
+				seenX[sym] = true
+			}
+			if paired {
+				if strings.ContainsAny(translated, " \t") {
+					translated = "'" + translated + "'"
+				}
+				out = append(out, name+" "+translated)
+				continue
+			}
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// translateTemplate replaces {{.Version}} with model.VersionPlaceholder and
+// reports false for any other template or a literal "$".
+func translateTemplate(s string) (string, bool) {
+	if strings.Contains(s, "$") {
+		return "", false
+	}
+	var b strings.Builder
+	for {
+		open := strings.Index(s, "{{")
+		if open < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		closing := strings.Index(s[open:], "}}")
+		if closing < 0 {
+			return "", false
+		}
+		action := strings.TrimSpace(strings.Trim(s[open+2:open+closing], "-"))
+		if action != ".Version" {
+			return "", false
+		}
+		b.WriteString(s[:open])
+		b.WriteString(model.VersionPlaceholder)
+		s = s[open+closing+2:]
+	}
+}
+
+// splitQuoted splits s at spaces outside single or double quotes, the way
+// the go command splits -ldflags, keeping a {{ template }} in one piece.
+func splitQuoted(s string) []string {
+	var words []string
+	var cur strings.Builder
+	var quote byte
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case strings.HasPrefix(s[i:], "{{"):
+			end := strings.Index(s[i:], "}}")
+			if end < 0 {
+				end = len(s) - i - 2
+			}
+			cur.WriteString(s[i : i+end+2])
+			i += end + 1
+			inWord = true
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '\'' || c == '"':
+			quote = c
+			inWord = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}

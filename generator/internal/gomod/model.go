@@ -1,0 +1,214 @@
+package gomod
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/spdx"
+)
+
+// Options are detection's choices.
+type Options struct {
+	Default string // the package to expose as packages.default; "" picks one
+}
+
+// Detect reads the Go module in fsys into the model. It runs nothing: the
+// vendorHash is resolve's job.
+func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
+	g, err := Scan(fsys)
+	if err != nil {
+		var werr *WorkError
+		if errors.As(err, &werr) {
+			return nil, &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
+				Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
+		}
+		var in *diag.InputError
+		if errors.As(err, &in) {
+			return nil, err
+		}
+		return nil, &diag.InputError{Msg: err.Error(), Err: err}
+	}
+	p := &model.Project{
+		Language: model.Go,
+		Name:     moduleName(g.ModulePath),
+		Version:  "",
+		Server:   g.Server,
+		Go: &model.GoInfo{
+			ModulePath: g.ModulePath,
+			GoVersion:  g.GoVersion,
+			Cgo:        g.Cgo,
+			Work:       g.Work != nil,
+			VendorNull: g.Vendored || g.NoRequirements,
+		},
+	}
+	if _, err := fs.Stat(fsys, "go.sum"); err == nil {
+		p.Go.HasGoSum = true
+	}
+	if g.License != "" {
+		names, unknown := spdx.Licenses(g.License)
+		p.Licenses = names
+		for _, u := range unknown {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("license %q has no lib.licenses equivalent nixgen knows; left out of meta.license", u))
+		}
+	} else {
+		p.Warnings = append(p.Warnings, "no LICENSE file nixgen could identify; meta.license is left out")
+	}
+
+	// One package per main package; examples/ are not built by default.
+	server := ""
+	for _, m := range g.Mains {
+		if m.Dir == "examples" || strings.HasPrefix(m.Dir, "examples/") {
+			continue
+		}
+		p.Packages = append(p.Packages, model.Package{
+			Name: m.Name, Dir: m.Dir, Binaries: []string{m.Name}, MainProgram: m.Name,
+		})
+		if m.Server && server == "" {
+			server = m.Name
+		}
+	}
+	sort.Slice(p.Packages, func(i, j int) bool { return p.Packages[i].Name < p.Packages[j].Name })
+	if len(p.Packages) == 0 {
+		return nil, &diag.InputError{File: "go.mod", Msg: "no main package: nixgen packages programs and services, and this module is a library",
+			Hint: "run nixgen in a module with a `package main` (the root or cmd/NAME)"}
+	}
+	if p.Default, err = chooseDefault(p, opts.Default, server); err != nil {
+		return nil, err
+	}
+
+	// Version stamping and goreleaser's ldflags.
+	flags := []string{"-s", "-w"}
+	seen := map[string]bool{"-s": true, "-w": true}
+	for _, f := range g.Ldflags {
+		if !seen[f] {
+			seen[f] = true
+			flags = append(flags, f)
+		}
+	}
+	if g.VersionVar != "" && !strings.Contains(strings.Join(flags, " "), g.VersionVar+"=") {
+		flags = append(flags, "-X "+g.VersionVar+"="+model.VersionPlaceholder)
+	}
+	p.Go.Ldflags = flags
+
+	// Files the build reads besides *.go, go.mod and go.sum.
+	embeds, err := Embeds(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources := append(embeds, g.LocalReplaces...)
+	testdata, err := testdataDirs(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources = append(sources, testdata...)
+	if g.Vendored {
+		sources = append(sources, "vendor")
+	}
+	p.Sources = model.Outermost(sources)
+	if g.Cgo {
+		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
+	}
+
+	// The address wiring, for the module.
+	p.Service = service(g)
+
+	return p, nil
+}
+
+// chooseDefault picks packages.default: --bin, else the only command,
+// else the one at the module root, else the server, else the first by name.
+func chooseDefault(p *model.Project, want, server string) (string, error) {
+	names := make([]string, len(p.Packages))
+	for i, pkg := range p.Packages {
+		names[i] = pkg.Name
+	}
+	if want != "" {
+		if p.Package(want) == nil {
+			return "", diag.Inputf("--bin %q is not a main package; choose one of: %s", want, strings.Join(names, ", "))
+		}
+		return want, nil
+	}
+	if len(names) == 1 {
+		return names[0], nil
+	}
+	for _, pkg := range p.Packages {
+		if pkg.Dir == "." {
+			return pkg.Name, nil
+		}
+	}
+	if server != "" {
+		return server, nil
+	}
+	p.Warnings = append(p.Warnings, fmt.Sprintf("several commands (%s); packages.default is %q (pass --bin NAME to choose)", strings.Join(names, ", "), names[0]))
+	return names[0], nil
+}
+
+// moduleName is the last element of a module path, without a /vN suffix.
+func moduleName(modPath string) string {
+	base := path.Base(modPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = path.Base(path.Dir(modPath))
+	}
+	return base
+}
+
+// service translates what gomod found about the listen address.
+func service(g *Project) *model.Service {
+	l := g.Listen
+	s := &model.Service{Port: l.Port, HealthPath: g.HealthPath}
+	if l.Port != 0 {
+		s.PortSource = "the source"
+	}
+	s.Address = l.Host
+	switch l.Kind {
+	case ListenEnv:
+		if l.PortOnly {
+			s.PortEnv = l.Name
+		} else {
+			s.ListenEnv = l.Name
+		}
+	case ListenFlag:
+		if l.PortOnly {
+			s.PortFlag = "-" + l.Name
+		} else {
+			s.ListenFlag = "-" + l.Name
+		}
+	case ListenLiteral:
+		s.PortFixed, s.AddressFixed = true, true
+		s.FixedAt = "the source"
+		if s.Address == "" {
+			s.Address = "0.0.0.0"
+		}
+	}
+	return s
+}
+
+// testdataDirs lists the module's testdata directories, which its tests
+// read (checks.tests runs them).
+func testdataDirs(fsys fs.FS) ([]string, error) {
+	var dirs []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == "." {
+			return err
+		}
+		name := d.Name()
+		switch {
+		case name == "testdata":
+			dirs = append(dirs, p)
+			return fs.SkipDir
+		case name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_"):
+			return fs.SkipDir
+		}
+		if _, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil {
+			return fs.SkipDir // another module
+		}
+		return nil
+	})
+	return dirs, err
+}

@@ -1,0 +1,372 @@
+package gomod
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nixgen/nixgen/generator/internal/diag"
+)
+
+func fixture(name string) string {
+	if name == "go-library" {
+		return filepath.Join("..", "..", "..", "fixtures", "projects", name, "input")
+	}
+	return filepath.Join("..", "..", "..", "fixtures", "init", name, "input")
+}
+
+func TestDetectFixtures(t *testing.T) {
+	for name, want := range map[string]*Project{
+		"go-stdlib-http": {
+			ModulePath: "example.com/hello", GoVersion: "1.22.3",
+			Mains:          []Main{{Dir: ".", Name: "hello", Server: true}},
+			NoRequirements: true,
+			VersionVar:     "main.version",
+			License:        "MIT",
+			Server:         true,
+			Listen:         Listen{Kind: ListenEnv, Name: "PORT", PortOnly: true, Port: 8080},
+			HealthPath:     "/healthz",
+		},
+		"go-two-cmds": {
+			ModulePath: "github.com/example/twocmds", GoVersion: "1.23.0",
+			Mains: []Main{
+				{Dir: "cmd/api", Name: "api", Server: true},
+				{Dir: "cmd/migrate", Name: "migrate"},
+			},
+			Ldflags:    []string{"-s", "-w", "-X github.com/example/twocmds/internal/buildinfo.Version=${version}"},
+			VersionVar: "github.com/example/twocmds/internal/buildinfo.Version",
+			License:    "Apache-2.0",
+			Server:     true,
+			Listen:     Listen{Kind: ListenFlag, Name: "listen", Host: "127.0.0.1", Port: 9090},
+			HealthPath: "/health",
+		},
+		"go-cgo-sqlite": {
+			ModulePath: "example.com/notes", GoVersion: "1.22",
+			Mains:     []Main{{Dir: ".", Name: "notes"}},
+			Cgo:       true,
+			CgoNative: []string{"sqlite"},
+			License:   "ISC",
+		},
+		"go-vendored": {
+			ModulePath: "example.com/fetchall", GoVersion: "1.22",
+			Mains:      []Main{{Dir: ".", Name: "fetchall"}},
+			Vendored:   true,
+			VersionVar: "main.Version",
+			License:    "Unlicense",
+		},
+		"go-work": {
+			ModulePath: "example.com/workapp", GoVersion: "1.22",
+			Mains:         []Main{{Dir: ".", Name: "workapp"}},
+			LocalReplaces: []string{"greet"},
+			Work:          &WorkFile{GoVersion: "1.22", Use: []string{".", "greet", "tools"}},
+		},
+		"go-library": {
+			ModulePath: "github.com/example/kv", GoVersion: "1.21",
+			NoRequirements: true,
+			License:        "BSD-3-Clause",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := Scan(os.DirFS(fixture(name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Detect (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDetectIsDeterministic(t *testing.T) {
+	fsys := os.DirFS(fixture("go-two-cmds"))
+	first, err := Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		again, err := Scan(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(first, again); diff != "" {
+			t.Fatalf("second Detect differs (-first +again):\n%s", diff)
+		}
+	}
+}
+
+// mapFS builds an fstest.MapFS from name -> contents.
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
+func TestDetectMains(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"go.mod":                      "module example.com/tool/v2\n\ngo 1.22\n",
+		"main.go":                     "package main\n\nfunc main() {}\n",
+		"main_test.go":                "package main\n",
+		"cmd/linuxonly/main.go":       "//go:build linux\n\npackage main\n\nfunc main() {}\n",
+		"cmd/winonly/main.go":         "//go:build windows\n\npackage main\n\nfunc main() {}\n",
+		"cmd/winname/main_windows.go": "package main\n\nfunc main() {}\n",
+		"cmd/nocgo/main.go":           "//go:build !cgo\n\npackage main\n\nfunc main() {}\n",
+		"cmd/v3/main.go":              "package main\n\nfunc main() {}\n",
+		"cmd/gen/main.go":             "//go:build ignore\n\npackage main\n\nfunc main() {}\n",
+		"cmd/gen/gen.go":              "package gen\n",
+		"cmd/onlytests/x_test.go":     "package main\n",
+		"internal/lib/lib.go":         "package lib\n",
+		"testdata/main.go":            "package main\n",
+		"vendor/x/main.go":            "package main\n",
+		"_attic/main.go":              "package main\n",
+		".hidden/main.go":             "package main\n",
+		"nested/go.mod":               "module example.com/nested\n",
+		"nested/main.go":              "package main\n",
+		"docs/README.md":              "not go\n",
+	})
+	p, err := Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Main{
+		{Dir: ".", Name: "tool"},
+		{Dir: "cmd/linuxonly", Name: "linuxonly"},
+		{Dir: "cmd/v3", Name: "cmd"},
+	}
+	if diff := cmp.Diff(want, p.Mains); diff != "" {
+		t.Errorf("Mains (-want +got):\n%s", diff)
+	}
+}
+
+func TestBinaryName(t *testing.T) {
+	for in, want := range map[string]string{
+		"example.com/tool":        "tool",
+		"example.com/tool/v2":     "tool",
+		"example.com/tool/v1":     "v1",
+		"example.com/tool/v0":     "v0",
+		"example.com/tool/cmd/x":  "x",
+		"example.com/tool/vfoo":   "vfoo",
+		"example.com/tool/v10":    "tool",
+		"gopkg.in/yaml.v3":        "yaml.v3",
+		"example.com/tool/cmd/v2": "cmd",
+	} {
+		if got := binaryName(in); got != want {
+			t.Errorf("binaryName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDetectErrors(t *testing.T) {
+	for name, tc := range map[string]struct {
+		files map[string]string
+		want  string // substring of the error
+	}{
+		"bad go.mod": {
+			files: map[string]string{"go.mod": "module example.com/x\n\ngo 1.22\nfrobnicate here\n"},
+			want:  "go.mod:4: unknown directive: frobnicate",
+		},
+		"no module line": {
+			files: map[string]string{"go.mod": "go 1.22\n"},
+			want:  "go.mod: no module line",
+		},
+		"replace outside": {
+			files: map[string]string{"go.mod": "module example.com/x\n\ngo 1.22\n\nreplace example.com/y => ../y\n"},
+			want:  "go.mod:5:1: replace example.com/y => ../y: the target is outside the source",
+		},
+		"two packages": {
+			files: map[string]string{"go.mod": "module example.com/x\n", "a/a.go": "package a\n", "a/b.go": "package b\n"},
+			want:  "a: found packages a (a.go) and b (b.go)",
+		},
+		"syntax error": {
+			files: map[string]string{"go.mod": "module example.com/x\n", "main.go": "package main\n\nfunc main() {\n"},
+			want:  "main.go:",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Scan(mapFS(tc.files))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Detect error = %v, want it to contain %q", err, tc.want)
+			}
+			if code := diag.ExitCode(err); code != diag.ExitInput {
+				t.Errorf("ExitCode = %d, want %d", code, diag.ExitInput)
+			}
+		})
+	}
+}
+
+func TestDetectNoGoMod(t *testing.T) {
+	_, err := Scan(mapFS(map[string]string{"Cargo.toml": "[package]\n"}))
+	if !errors.Is(err, ErrNoGoMod) {
+		t.Fatalf("Detect error = %v, want ErrNoGoMod", err)
+	}
+}
+
+func TestDetectWorkspaceRoot(t *testing.T) {
+	_, err := Scan(mapFS(map[string]string{"go.work": "go 1.22\n\nuse (\n\t./api\n\t./web\n)\n", "api/go.mod": "module example.com/api\n"}))
+	var werr *WorkError
+	if !errors.As(err, &werr) || !strings.Contains(err.Error(), "go.work: a workspace without a go.mod at the root (modules: ./api, ./web)") || !strings.Contains(err.Error(), "run nixgen in the module directory") {
+		t.Fatalf("Detect error = %v, want a *WorkError listing the modules", err)
+	}
+}
+
+func TestDetectRequirementsAndVendor(t *testing.T) {
+	base := "module example.com/x\n\ngo 1.22\n"
+	for name, tc := range map[string]struct {
+		files          map[string]string
+		vendored, none bool
+		replaces       []string
+	}{
+		"none":           {files: map[string]string{"go.mod": base}, none: true},
+		"required":       {files: map[string]string{"go.mod": base + "require example.com/y v1.0.0\n"}},
+		"vendored":       {files: map[string]string{"go.mod": base + "require example.com/y v1.0.0\n", "vendor/modules.txt": "# example.com/y v1.0.0\n"}, vendored: true},
+		"vendor ignored": {files: map[string]string{"go.mod": base + "require example.com/y v1.0.0\n", "vendor/modules.txt": "#\n", ".gitignore": "*.out\n/vendor/\n"}},
+		"vendor no list": {files: map[string]string{"go.mod": base + "require example.com/y v1.0.0\n", "vendor/example.com/y/y.go": "package y\n"}},
+		"local replaces": {files: map[string]string{"go.mod": base + "require example.com/y v1.0.0\nreplace (\n\texample.com/y => ./third_party/y/\n\texample.com/z => example.com/z2 v1.0.0\n\texample.com/w => ./w\n)\n"}, replaces: []string{"third_party/y", "w"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Scan(mapFS(tc.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Vendored != tc.vendored || p.NoRequirements != tc.none {
+				t.Errorf("Vendored, NoRequirements = %v, %v; want %v, %v", p.Vendored, p.NoRequirements, tc.vendored, tc.none)
+			}
+			if diff := cmp.Diff(tc.replaces, p.LocalReplaces); diff != "" {
+				t.Errorf("LocalReplaces (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDetectToolchain(t *testing.T) {
+	p, err := Scan(mapFS(map[string]string{"go.mod": "module example.com/x\n\ngo 1.22.3\n\ntoolchain go1.22.5\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.GoVersion != "1.22.3" || p.Toolchain != "go1.22.5" {
+		t.Errorf("GoVersion, Toolchain = %q, %q", p.GoVersion, p.Toolchain)
+	}
+}
+
+func TestDetectWork(t *testing.T) {
+	gomod := "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.1.0\n"
+	lib := "module example.com/lib\n\ngo 1.22\n"
+	for name, tc := range map[string]struct {
+		files   map[string]string
+		want    *WorkFile
+		wantErr string
+	}{
+		"tools only": {
+			files: map[string]string{"go.mod": gomod, "go.work": "go 1.22\n\nuse (\n\t.\n\t./tools\n)\n", "tools/go.mod": "module example.com/tools\n"},
+			want:  &WorkFile{GoVersion: "1.22", Use: []string{".", "tools"}},
+		},
+		"replaced in go.mod": {
+			files: map[string]string{"go.mod": gomod + "replace example.com/lib => ./lib\n", "go.work": "use ./lib\nuse .\n", "lib/go.mod": lib},
+			want:  &WorkFile{Use: []string{".", "lib"}},
+		},
+		"supplies a requirement": {
+			files:   map[string]string{"go.mod": gomod, "go.work": "go 1.22\n\nuse .\nuse ./lib\n", "lib/go.mod": lib},
+			wantErr: "go.work:4:1: the workspace supplies example.com/lib (use ./lib), which go.mod requires without a replace directive",
+		},
+		"replaces a requirement": {
+			files:   map[string]string{"go.mod": gomod, "go.work": "go 1.22\n\nuse .\n\nreplace example.com/lib => example.com/fork v0.2.0\n"},
+			wantErr: "go.work:5:1: replace example.com/lib applies to a module go.mod requires",
+		},
+		"use without go.mod": {
+			files:   map[string]string{"go.mod": gomod, "go.work": "use ./missing\n"},
+			wantErr: "go.work:1:1: use ./missing: cannot read missing/go.mod",
+		},
+		"malformed": {
+			files:   map[string]string{"go.mod": gomod, "go.work": "use\n"},
+			wantErr: "go.work:1:",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Scan(mapFS(tc.files))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Detect error = %v, want it to contain %q", err, tc.wantErr)
+				}
+				var werr *WorkError
+				if name != "malformed" && (!errors.As(err, &werr) || !strings.Contains(err.Error(), "run nixgen in the module directory")) {
+					t.Errorf("Detect error = %v (%T), want a *WorkError naming the workaround", err, err)
+				}
+				if code := diag.ExitCode(err); code != diag.ExitInput {
+					t.Errorf("ExitCode = %d, want %d", code, diag.ExitInput)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, p.Work); diff != "" {
+				t.Errorf("Work (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCgoNeeds(t *testing.T) {
+	withImport := func(imp string) map[string]string {
+		return map[string]string{
+			"go.mod":  "module example.com/x\n",
+			"main.go": "package main\n\nimport _ \"" + imp + "\"\n\nfunc main() {}\n",
+		}
+	}
+	for _, row := range cgoPackages {
+		t.Run(row.ImportPath, func(t *testing.T) {
+			p, err := Scan(mapFS(withImport(row.ImportPath)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.Cgo || !cmp.Equal(p.CgoNative, row.Attrs) {
+				t.Errorf("Cgo, CgoNative = %v, %v; want true, %v", p.Cgo, p.CgoNative, row.Attrs)
+			}
+		})
+	}
+	for name, tc := range map[string]struct {
+		files map[string]string
+		cgo   bool
+		attrs []string
+	}{
+		"subpackage":  {files: withImport("github.com/google/gopacket/pcap"), cgo: true, attrs: []string{"libpcap"}},
+		"sibling":     {files: withImport("github.com/google/gopacket/layers")},
+		"prefix only": {files: withImport("github.com/mattn/go-sqlite3x")},
+		"import C": {files: map[string]string{
+			"go.mod": "module example.com/x\n",
+			"c.go":   "package x\n\n// #include <stdio.h>\nimport \"C\"\n",
+		}, cgo: true},
+		"import C on darwin only": {files: map[string]string{
+			"go.mod":      "module example.com/x\n",
+			"c_darwin.go": "package x\n\nimport \"C\"\n",
+			"x.go":        "package x\n",
+		}},
+		"import C in a test": {files: map[string]string{
+			"go.mod":    "module example.com/x\n",
+			"x.go":      "package x\n",
+			"c_test.go": "package x\n\nimport \"C\"\n",
+		}},
+		"two rows": {files: map[string]string{
+			"go.mod": "module example.com/x\n",
+			"a/a.go": "package a\n\nimport _ \"github.com/pebbe/zmq4\"\n",
+			"b/b.go": "package b\n\nimport (\n\t_ \"gorm.io/driver/sqlite\"\n\t_ \"github.com/mattn/go-sqlite3\"\n)\n",
+		}, cgo: true, attrs: []string{"sqlite", "zeromq"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Scan(mapFS(tc.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Cgo != tc.cgo || !cmp.Equal(p.CgoNative, tc.attrs) {
+				t.Errorf("Cgo, CgoNative = %v, %v; want %v, %v", p.Cgo, p.CgoNative, tc.cgo, tc.attrs)
+			}
+		})
+	}
+}

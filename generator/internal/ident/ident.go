@@ -1,0 +1,68 @@
+// Package ident holds the grammars of the names that cross from the user or
+// the project into another language (a Cachix cache, a GitHub repository, a
+// Nix system): one regular expression per kind of name, in one place, so
+// that every entry point accepts and refuses the same values.
+package ident
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+var (
+	cachixNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	repoRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
+)
+
+// CachixName reports whether name can be a Cachix cache name.
+func CachixName(name string) bool { return cachixNameRE.MatchString(name) }
+
+// GitHubRepo reports whether s is a GitHub repository as OWNER/REPO.
+func GitHubRepo(s string) bool {
+	owner, repo, _ := strings.Cut(s, "/")
+	return repoRE.MatchString(s) && repo != "." && repo != ".." && !strings.HasSuffix(owner, "-")
+}
+
+// System reports whether s is a Nix system a workflow can build on a
+// native runner.
+func System(s string) bool { return slices.Contains(model.Systems, s) }
+
+var branchRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
+
+// Branch reports whether s can be a git branch name in a flake URL.
+func Branch(s string) bool {
+	return branchRE.MatchString(s) && !strings.Contains(s, "..") && !strings.HasSuffix(s, "/")
+}
+
+var scpLikeRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*@[A-Za-z0-9][A-Za-z0-9.-]*:[^-]`)
+
+// FetchURL checks a URL that reaches git as an argument: https, ssh, git
+// or file URLs, or scp-style user@host:path. Nothing that starts with "-"
+// (git would read it as an option, --upload-pack runs a command) and no
+// control characters.
+func FetchURL(u string) error {
+	if u == "" {
+		return fmt.Errorf("empty URL")
+	}
+	if strings.HasPrefix(u, "-") {
+		return fmt.Errorf("a URL cannot start with \"-\"")
+	}
+	for _, r := range u {
+		if r < 0x20 || r == 0x7f || r == ' ' {
+			return fmt.Errorf("a URL cannot contain spaces or control characters")
+		}
+	}
+	for _, scheme := range []string{"https://", "ssh://", "git://", "file://", "git+ssh://", "ssh+git://"} {
+		if strings.HasPrefix(u, scheme) && len(u) > len(scheme) && u[len(scheme)] != '-' {
+			return nil
+		}
+	}
+	if scpLikeRE.MatchString(u) {
+		return nil
+	}
+	return fmt.Errorf("want an https://, ssh://, git:// or file:// URL, or user@host:path")
+}

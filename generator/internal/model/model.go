@@ -1,0 +1,215 @@
+// Package model holds the plain description of a project that detection
+// produces and rendering consumes. Nothing here reads files or runs tools.
+package model
+
+import (
+	"sort"
+	"strings"
+)
+
+// Language is the language of the project's build.
+type Language string
+
+// Languages nixgen can generate for.
+const (
+	Rust Language = "rust"
+	Go   Language = "go"
+)
+
+// Project is everything nixgen knows about one repository.
+type Project struct {
+	Language    Language
+	Name        string // the flake's main package name and the NixOS service name
+	Version     string
+	Description string
+	Homepage    string
+	Licenses    []string // attribute names under lib.licenses, e.g. "mit"
+
+	// Packages are the buildable packages with at least one executable,
+	// sorted by Name. Default names the one exposed as packages.default.
+	Packages []Package
+	Default  string
+
+	Native Native
+
+	// Sources are extra paths, relative to the project root and using forward
+	// slashes, that the build reads but a language-aware source filter drops
+	// (SQL migrations, included assets, .proto files). Sorted, no path inside
+	// another.
+	Sources []string
+
+	// Env holds environment variables every build needs, sorted by Name.
+	Env []EnvVar
+
+	// Server is true when the project looks like a network service.
+	Server bool
+	// Service is what detection learnt about how the default binary
+	// listens; nil when the project is not served by nixgen's module.
+	Service *Service
+
+	Rust *RustInfo
+	Go   *GoInfo
+
+	// Warnings are things the user should know about the generated output,
+	// in the order they were found.
+	Warnings []string
+}
+
+// Package is one buildable unit: a Cargo package or a Go main package.
+type Package struct {
+	Name        string   // Cargo package name, or Go binary name
+	Dir         string   // directory relative to the project root, "." for the root
+	Version     string   // may differ from Project.Version in a workspace
+	Description string   // may be empty; the project's description is the fallback
+	Binaries    []string // executables it installs, sorted
+	MainProgram string   // the executable `nix run` starts
+}
+
+// Native lists nixpkgs attribute paths (e.g. "pkg-config", "openssl")
+// needed to build, sorted and without duplicates.
+type Native struct {
+	NativeBuildInputs []string
+	BuildInputs       []string
+	LinuxBuildInputs  []string // only on Linux
+	DarwinBuildInputs []string // only on Darwin
+}
+
+// EnvVar is a build environment variable. Value is a Nix expression chosen
+// by nixgen (never raw user input).
+type EnvVar struct {
+	Name  string
+	Value string
+}
+
+// RustInfo holds what only Rust builds need.
+type RustInfo struct {
+	Workspace   bool     // the root manifest has a [workspace] section
+	RustVersion string   // rust-version, informational
+	GitDeps     []GitDep // git sources in Cargo.lock, one per repository commit
+	Nextest     bool     // the project uses cargo-nextest
+	Bindgen     bool     // a crate runs bindgen, which needs libclang
+	SqlxOffline bool     // sqlx's query cache (.sqlx/) is committed
+	// LockedCrates are the names of every package in Cargo.lock, sorted.
+	LockedCrates []string
+}
+
+// GitDep is a git source in Cargo.lock. Key is the outputHashes key that
+// buildRustPackage's cargoLock expects ("name-version" of one crate from
+// that commit).
+type GitDep struct {
+	Key    string
+	URL    string
+	Commit string
+	Hash   string // SRI hash of the checkout, "" until prefetched
+}
+
+// VersionPlaceholder stands for the derivation's version in Ldflags; the
+// flake writes it as the Nix interpolation it is.
+const VersionPlaceholder = "${version}"
+
+// GoInfo holds what only Go builds need.
+type GoInfo struct {
+	ModulePath string
+	GoVersion  string // the go line of go.mod, e.g. "1.23.0"
+	// VendorHash is the SRI vendorHash; "" means unknown (lib.fakeHash is
+	// emitted) unless VendorNull is set.
+	VendorHash string
+	VendorNull bool   // vendorHash = null (committed vendor/ or no requirements)
+	HashGo     string // Go minor version VendorHash was computed with, e.g. "1.26"
+	Ldflags    []string
+	Cgo        bool
+	Work       bool // go.work in the source, ignored with GOWORK=off
+	HasGoSum   bool
+	// Toolchain is the nixpkgs Go attribute the build uses, e.g.
+	// "go_1_26"; "" for pkgs.go. ToolchainWhy says why, for a comment.
+	Toolchain, ToolchainWhy string
+}
+
+// SortStrings sorts ss and removes duplicates, returning the result.
+func SortStrings(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	sort.Strings(ss)
+	out := ss[:1]
+	for _, s := range ss[1:] {
+		if s != out[len(out)-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Package returns the package with the given name, or nil.
+func (p *Project) Package(name string) *Package {
+	for i := range p.Packages {
+		if p.Packages[i].Name == name {
+			return &p.Packages[i]
+		}
+	}
+	return nil
+}
+
+// Service describes how the project runs as a long-lived network service:
+// what detection found in the source, completed by the generator.
+type Service struct {
+	Name        string // services.<Name> and <Name>.service
+	Description string
+	Program     string // executable in the package to run
+
+	Port       int    // default port
+	PortSource string // where Port came from, for the generated comment
+	Address    string // default listen address
+
+	// How the app is told its address. At most one of PortEnv/PortFlag and
+	// one of HostEnv/HostFlag is set; ListenEnv/ListenFlag take host:port
+	// and replace both.
+	PortEnv, HostEnv, ListenEnv    string
+	PortFlag, HostFlag, ListenFlag string
+
+	// PortFixed and AddressFixed: the source hard-codes the value (at
+	// FixedAt), so the module documents it read-only instead of offering an
+	// option that would do nothing.
+	PortFixed, AddressFixed bool
+	FixedAt                 string
+
+	HealthPath string      // HTTP path the VM test probes, "" for just the port
+	Config     *ConfigFile // nil when the app reads no config file nixgen can see
+}
+
+// ConfigFile is how the app is pointed at its configuration file.
+type ConfigFile struct {
+	Format string // "toml", "json" or "yaml": a pkgs.formats generator
+	Flag   string // e.g. "--config"
+	Env    string // e.g. "APP_CONFIG"
+}
+
+// PortConfigurable reports whether the module can set the port.
+func (s *Service) PortConfigurable() bool {
+	return s.PortEnv != "" || s.PortFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+}
+
+// AddressConfigurable reports whether the module can set the address.
+func (s *Service) AddressConfigurable() bool {
+	return s.HostEnv != "" || s.HostFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+}
+
+// Outermost sorts paths (slash-separated, relative), removes duplicates and
+// drops every path inside another one in the list, as Project.Sources
+// requires: a kept directory already holds everything below it.
+func Outermost(paths []string) []string {
+	var kept []string
+	for _, p := range SortStrings(append([]string(nil), paths...)) {
+		inside := false
+		for _, k := range kept {
+			if strings.HasPrefix(p, k+"/") {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}

@@ -1,0 +1,76 @@
+// Package plan makes the decisions that follow from the detected project
+// and the user's choices: the Rust builder, the extra source paths, the
+// service and its address, and the Go toolchain. It changes the model in
+// place and runs nothing.
+package plan
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/choices"
+	"github.com/nixgen/nixgen/generator/internal/config"
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// Project completes p from the choices c, reading fsys only to check that
+// included paths exist. It returns the Rust builder ("" for Go) and the
+// warnings about what the module cannot control.
+func Project(fsys fs.FS, p *model.Project, c choices.Choices) (model.Builder, []string, error) {
+	var builder model.Builder
+	switch p.Language {
+	case model.Rust:
+		builder = rustBuilder(c.Builder, p)
+	case model.Go:
+		if c.Builder != "" {
+			return "", nil, diag.Inputf("--builder is for Rust projects; Go projects use buildGoModule")
+		}
+	}
+	if p.Description == "" {
+		p.Description = c.Description
+	}
+	if err := include(fsys, p, c.Include); err != nil {
+		return "", nil, err
+	}
+	warnings, err := service(p, c.Service, c.Port)
+	if err != nil {
+		return "", nil, err
+	}
+	return builder, warnings, nil
+}
+
+// rustBuilder is the user's builder, else crane for a workspace (one
+// dependency build shared by every member) and rustPlatform for a single
+// crate (nixpkgs only, no extra input).
+func rustBuilder(chosen model.Builder, p *model.Project) model.Builder {
+	switch {
+	case chosen != "":
+		return chosen
+	case p.Rust.Workspace:
+		return model.Crane
+	}
+	return model.RustPlatform
+}
+
+// include adds the user's extra source paths.
+func include(fsys fs.FS, p *model.Project, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	sources := append([]string(nil), p.Sources...)
+	for _, inc := range paths {
+		clean := path.Clean(strings.TrimPrefix(inc, "./"))
+		if path.IsAbs(clean) || clean == "." || strings.HasPrefix(clean, "../") || clean == ".." {
+			return &diag.InputError{File: config.FileName, Msg: fmt.Sprintf("include %q: want a path inside the project, like \"assets\"", inc)}
+		}
+		if _, err := fs.Stat(fsys, clean); err != nil {
+			return &diag.InputError{File: config.FileName, Msg: fmt.Sprintf("include %q does not exist", inc)}
+		}
+		sources = append(sources, clean)
+	}
+	p.Sources = model.Outermost(sources)
+	return nil
+}

@@ -1,0 +1,432 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/hardening"
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// The plain target runs the service on an Ubuntu or Debian host without
+// Nix: the workflow builds a release binary on Ubuntu and ships it over SSH,
+// deploy/NAME.service runs it with the module's hardening, deploy/setup.sh
+// prepares the host, and deploy/install.sh (installed on the host as
+// /usr/local/sbin/NAME-deploy) swaps binaries in and out.
+
+// plainHost is where things live on the host.
+type plainHost struct {
+	Name      string // the service: NAME.service, /usr/local/lib/NAME/NAME
+	User      string // the system user it runs as
+	Unit      string
+	BinDir    string
+	Binary    string
+	DeployCmd string
+	EnvDir    string
+	EnvFile   string
+	Sudoers   string
+	// Health probe, from the host itself.
+	HealthHost, HealthPath string
+	HealthAny              bool   // no health path: any HTTP answer counts
+	Port                   int    // the default port
+	PortVar                string // the environment variable that overrides it, "" if none
+	Public                 bool   // it listens on more than loopback
+}
+
+var unitNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+func newPlainHost(s *model.Service) (*plainHost, error) {
+	if !unitNameRE.MatchString(s.Name) {
+		return nil, diag.Inputf("--target plain: %q cannot name a systemd unit, a user and files; rename the package", s.Name)
+	}
+	h := &plainHost{
+		Name:      s.Name,
+		User:      systemUser(s.Name),
+		Unit:      s.Name + ".service",
+		BinDir:    "/usr/local/lib/" + s.Name,
+		DeployCmd: "/usr/local/sbin/" + s.Name + "-deploy",
+		EnvDir:    "/etc/" + s.Name,
+		// sudo ignores files in sudoers.d whose name contains a dot.
+		Sudoers:    "/etc/sudoers.d/" + strings.ReplaceAll(s.Name, ".", "_") + "-deploy",
+		HealthPath: s.HealthPath,
+		HealthAny:  s.HealthPath == "",
+		Port:       s.Port,
+	}
+	h.Binary = h.BinDir + "/" + s.Name
+	h.EnvFile = h.EnvDir + "/" + s.Name + ".env"
+	if h.HealthAny {
+		h.HealthPath = "/"
+	}
+	switch s.Address {
+	case "", "0.0.0.0", "127.0.0.1", "localhost":
+		h.HealthHost = "127.0.0.1"
+	case "::", "::1":
+		h.HealthHost = "[::1]"
+	default:
+		h.HealthHost = s.Address
+		if strings.Contains(s.Address, ":") {
+			h.HealthHost = "[" + s.Address + "]"
+		}
+	}
+	switch s.Address {
+	case "127.0.0.1", "::1", "localhost":
+	default:
+		h.Public = true
+	}
+	if s.ListenEnv == "" && s.PortEnv != "" {
+		h.PortVar = s.PortEnv
+	}
+	return h, nil
+}
+
+// systemUser turns a service name into a name useradd accepts by default
+// (^[a-z][-a-z0-9_]*$, at most 32 characters).
+func systemUser(name string) string {
+	u := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + ('a' - 'A')
+		}
+		return '-'
+	}, name)
+	if u == "" || u[0] < 'a' || u[0] > 'z' {
+		u = "svc-" + u
+	}
+	if len(u) > 32 {
+		u = u[:32]
+	}
+	return u
+}
+
+func plain(p *model.Project, opts model.CI) (Files, []string, error) {
+	s := p.Service
+	if s == nil {
+		return nil, nil, &diag.InputError{Msg: fmt.Sprintf("--target plain deploys a service, and %s does not look like one", p.Name),
+			Hint: "pass --service to treat it as one"}
+	}
+	h, err := newPlainHost(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	if h.HealthAny {
+		warnings = append(warnings, fmt.Sprintf("found no health endpoint in %s; deploy/install.sh counts any HTTP answer on port %d as healthy (a /healthz route makes the check mean something)", p.Name, s.Port))
+	}
+	workflow, ws, err := plainWorkflow(p, h, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	warnings = append(warnings, ws...)
+	unit, err := plainUnit(s, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	setup, err := execute("plain-setup.sh.tmpl", newSetupView(s, h))
+	if err != nil {
+		return nil, nil, err
+	}
+	install, err := execute("plain-install.sh.tmpl", newInstallView(p, h))
+	if err != nil {
+		return nil, nil, err
+	}
+	return Files{
+		".github/workflows/deploy.yml": workflow,
+		"deploy/" + h.Unit:             unit,
+		"deploy/setup.sh":              setup,
+		"deploy/install.sh":            install,
+	}, warnings, nil
+}
+
+// plainWorkflowView is the flat view plain.yml.tmpl reads; strings are YAML
+// scalars, already quoted, unless their name ends in Comment.
+type plainWorkflowView struct {
+	HeaderComment                         []string
+	Checkout, Upload, Download, Toolchain string
+	Rust                                  bool
+	BuildEnv                              []binding
+	BuildRun                              []string // shell lines
+	BuildBlock                            bool     // more than one line
+	Artifact, ArtifactName, ArtifactDir   string
+	ShipName, ShipGroup                   string
+	RemoteFile, RemoteCommand             string
+	Runner, BuildRunner                   string
+}
+
+func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []string, error) {
+	pkg := p.Package(p.Default)
+	v := plainWorkflowView{
+		Checkout:      uses("checkout", opts.PinActions),
+		Upload:        uses("upload-artifact", opts.PinActions),
+		Download:      uses("download-artifact", opts.PinActions),
+		ArtifactName:  yamlString(h.Name),
+		ShipName:      yamlString("ship " + h.Name),
+		ShipGroup:     yamlString("ship-" + h.Name),
+		RemoteFile:    yamlString(h.Name + ".upload"),
+		RemoteCommand: yamlString(shellCommand("sudo", "-n", h.DeployCmd, "install", h.Name+".upload")),
+		Runner:        yamlString(runners[model.DefaultSystem]),
+		// The oldest supported Ubuntu: the binary needs at least its glibc.
+		BuildRunner: yamlString("ubuntu-22.04"),
+	}
+	var artifact string
+	switch p.Language {
+	case model.Rust:
+		v.Rust = true
+		v.Toolchain = uses("rust-cache", opts.PinActions)
+		v.BuildEnv = []binding{{Name: "PACKAGE", Value: yamlString(pkg.Name)}, {Name: "BIN", Value: yamlString(pkg.MainProgram)}}
+		v.BuildRun = []string{`cargo build --release --locked --package "$PACKAGE" --bin "$BIN"`}
+		artifact = "target/release/" + pkg.MainProgram
+	case model.Go:
+		v.Toolchain = uses("setup-go", opts.PinActions)
+		cgo := "0"
+		if p.Go != nil && p.Go.Cgo {
+			cgo = "1"
+		}
+		dir := "./" + strings.TrimPrefix(pkg.Dir, "./")
+		if pkg.Dir == "." || pkg.Dir == "" {
+			dir = "."
+		}
+		v.BuildEnv = []binding{{Name: "CGO_ENABLED", Value: yamlString(cgo)}, {Name: "PACKAGE", Value: yamlString(dir)}, {Name: "BIN", Value: yamlString(pkg.MainProgram)}}
+		v.BuildRun = []string{`go build -trimpath -o "dist/$BIN" "$PACKAGE"`}
+		artifact = "dist/" + pkg.MainProgram
+		if p.Go != nil && len(p.Go.Ldflags) > 0 {
+			// The flake's linker flags, with its version (the commit) filled in
+			// at build time.
+			flags := strings.Join(p.Go.Ldflags, " ")
+			v.BuildEnv = append(v.BuildEnv, binding{Name: "LDFLAGS", Value: yamlString(strings.ReplaceAll(flags, model.VersionPlaceholder, "@VERSION@"))})
+			if strings.Contains(flags, model.VersionPlaceholder) {
+				v.BuildRun = []string{
+					"version=$(git rev-parse --short HEAD)",
+					`go build -trimpath -ldflags "${LDFLAGS//@VERSION@/$version}" -o "dist/$BIN" "$PACKAGE"`,
+				}
+			} else {
+				v.BuildRun = []string{`go build -trimpath -ldflags "$LDFLAGS" -o "dist/$BIN" "$PACKAGE"`}
+			}
+		}
+	default:
+		return nil, nil, fmt.Errorf("--target plain: no build for %s projects", p.Language)
+	}
+	v.BuildBlock = len(v.BuildRun) > 1
+	v.Artifact = yamlString(artifact)
+	v.ArtifactDir = yamlString("artifact/" + pkg.MainProgram)
+	v.HeaderComment = []string{
+		"Generated by nixgen: builds " + h.Name + "'s release binary on Ubuntu for every push to main and",
+		"every pull request, and ships it from main to a host without Nix.",
+		"`nixgen check` compares it with a fresh run.",
+		"",
+		"Prepare the host once with deploy/setup.sh (again after deploy/ changes). Then set,",
+		"in Settings > Environments > production > Environment secrets:",
+		"  DEPLOY_HOST         the host's name or address",
+		"  DEPLOY_USER         the SSH user setup.sh allowed to run " + h.DeployCmd,
+		"  DEPLOY_SSH_KEY      that user's private key (its public key in ~/.ssh/authorized_keys)",
+		"  DEPLOY_KNOWN_HOSTS  the host's key lines for ~/.ssh/known_hosts, checked out of band",
+		"Roll back on the host with: sudo " + h.DeployCmd + " rollback",
+	}
+	for i, c := range v.HeaderComment {
+		v.HeaderComment[i] = yamlComment(c)
+	}
+	out, err := executeWorkflow("plain.yml.tmpl", v)
+	return out, nil, err
+}
+
+// unitView is the flat view plain.service.tmpl reads; every string is
+// already in systemd's syntax.
+type unitView struct {
+	Name, Description, ExecStart string
+	Environment                  []string
+	EnvironmentFile, User        string
+	StateDirectory               string
+	WorkingDirectory             string
+	Hardening                    []binding
+}
+
+func plainUnit(s *model.Service, h *plainHost) ([]byte, error) {
+	v := unitView{
+		Name:             unitComment(s.Name),
+		Description:      unitText(orName(s.Description, s.Name)),
+		EnvironmentFile:  unitArg(h.EnvFile),
+		User:             unitArg(h.User),
+		StateDirectory:   unitArg(h.Name),
+		WorkingDirectory: unitArg("/var/lib/" + h.Name),
+	}
+	env, exec := serviceArgs(s)
+	for _, kv := range env {
+		v.Environment = append(v.Environment, unitQuote(kv[0]+"="+kv[1]))
+	}
+	exec = append([]string{h.Binary}, exec...)
+	args := make([]string, len(exec))
+	for i, a := range exec {
+		args[i] = execArg(a)
+	}
+	v.ExecStart = strings.Join(args, " ")
+
+	bounding, ambient, privateUsers := hardening.Capabilities(s.Port)
+	add := func(key, value, why string) {
+		v.Hardening = append(v.Hardening, binding{Name: key, Value: value, Comment: unitComment(why)})
+	}
+	add("CapabilityBoundingSet", strings.Join(bounding, " "), "")
+	if len(ambient) > 0 {
+		add("AmbientCapabilities", strings.Join(ambient, " "), "binds a port below 1024")
+	}
+	add("PrivateUsers", strconv.FormatBool(privateUsers), "")
+	for _, d := range hardening.Baseline {
+		for _, val := range d.Values {
+			add(d.Key, val, d.Why)
+		}
+	}
+	add("RestrictAddressFamilies", strings.Join(hardening.AddressFamilies, " "), "")
+	for i, f := range hardening.SystemCallFilter {
+		why := ""
+		if i == 0 {
+			why = `never "~@resources": Go's runtime calls setrlimit at start`
+		}
+		add("SystemCallFilter", f, why)
+	}
+	add("SystemCallErrorNumber", "EPERM", "")
+	return execute("plain.service.tmpl", v)
+}
+
+// serviceArgs returns how the unit tells the service its address: the
+// environment variables (name, value) and the command-line arguments.
+func serviceArgs(s *model.Service) (env [][2]string, args []string) {
+	addr := s.Address
+	port := strconv.Itoa(s.Port)
+	hostPort := addr + ":" + port
+	if strings.Contains(addr, ":") {
+		hostPort = "[" + addr + "]:" + port
+	}
+	switch {
+	case s.ListenEnv != "":
+		env = append(env, [2]string{s.ListenEnv, hostPort})
+	case s.ListenFlag != "":
+		args = append(args, s.ListenFlag, hostPort)
+	}
+	if s.ListenEnv == "" && s.ListenFlag == "" {
+		switch {
+		case s.PortEnv != "":
+			env = append(env, [2]string{s.PortEnv, port})
+		case s.PortFlag != "":
+			args = append(args, s.PortFlag, port)
+		}
+		switch {
+		case s.HostEnv != "":
+			env = append(env, [2]string{s.HostEnv, addr})
+		case s.HostFlag != "":
+			args = append(args, s.HostFlag, addr)
+		}
+	}
+	return env, args
+}
+
+// unitText makes s safe as a free-text unit setting (Description=): one
+// line, no trailing backslash (a continuation), "%" not a specifier.
+func unitText(s string) string {
+	s = strings.TrimRight(unitComment(s), `\ `)
+	return strings.ReplaceAll(s, "%", "%%")
+}
+
+// unitComment returns s made safe to follow "# " on one line.
+func unitComment(s string) string {
+	return yamlComment(s)
+}
+
+var unitSafe = regexp.MustCompile(`^[A-Za-z0-9_@+=:,./-]+$`)
+
+// unitQuote writes s as a double-quoted systemd value (Environment=), with
+// C escapes and "%" doubled so no specifier expands.
+func unitQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "%", "%%")
+	return `"` + r.Replace(s) + `"`
+}
+
+// unitArg is a plain value such as a path or a user name: bare when safe,
+// quoted otherwise.
+func unitArg(s string) string {
+	if unitSafe.MatchString(s) {
+		return s
+	}
+	return unitQuote(s)
+}
+
+// execArg is one word of ExecStart=: like unitArg, and "$" doubled so that
+// systemd expands no variable.
+func execArg(s string) string {
+	return strings.ReplaceAll(unitArg(s), "$", "$$")
+}
+
+// setupView is the flat view plain-setup.sh.tmpl reads: every string is a
+// shell word, already quoted.
+type setupView struct {
+	Title                                                                 string // the name, for comments
+	Name, User, Unit, BinDir, Binary, DeployCmd, EnvDir, EnvFile, Sudoers string
+	HealthURL, ProxyTarget, AppPort                                       string
+	EnvLines                                                              []string
+}
+
+func newSetupView(s *model.Service, h *plainHost) setupView {
+	v := setupView{
+		Title:       h.Name,
+		Name:        shellQuote(h.Name),
+		User:        shellQuote(h.User),
+		Unit:        shellQuote(h.Unit),
+		BinDir:      shellQuote(h.BinDir),
+		Binary:      shellQuote(h.Binary),
+		DeployCmd:   shellQuote(h.DeployCmd),
+		EnvDir:      shellQuote(h.EnvDir),
+		EnvFile:     shellQuote(h.EnvFile),
+		Sudoers:     shellQuote(h.Sudoers),
+		HealthURL:   shellQuote("http://" + h.HealthHost + ":" + strconv.Itoa(h.Port) + h.HealthPath),
+		ProxyTarget: shellQuote(h.HealthHost + ":" + strconv.Itoa(h.Port)),
+		AppPort:     shellQuote(""),
+	}
+	if h.Public {
+		v.AppPort = shellQuote(strconv.Itoa(h.Port) + "/tcp")
+	}
+	lines := []string{
+		"# Environment of " + h.Unit + " (EnvironmentFile=): KEY=value lines.",
+		"# Secrets belong here, not in the unit: this file is mode 600, owned by root.",
+	}
+	if env, _ := serviceArgs(s); len(env) > 0 {
+		lines = append(lines, "# Values here override the unit's Environment= defaults:")
+		for _, kv := range env {
+			lines = append(lines, "#"+kv[0]+"="+kv[1])
+		}
+	}
+	for _, l := range lines {
+		v.EnvLines = append(v.EnvLines, shellQuote(l))
+	}
+	return v
+}
+
+// installView is the flat view plain-install.sh.tmpl reads: every string
+// is a shell word, already quoted.
+type installView struct {
+	Title                                                              string // the name, for comments
+	Name, Unit, BinDir, EnvFile, Port, PortVar, HealthHost, HealthPath string
+	HealthAny                                                          bool
+	BuildHint                                                          string
+}
+
+func newInstallView(p *model.Project, h *plainHost) installView {
+	hint := "build it with cargo on Ubuntu (the deploy workflow does), not with nix build"
+	if p.Language == model.Go {
+		hint = "build it with go build on Ubuntu (the deploy workflow does), not with nix build"
+	}
+	return installView{
+		Title:      h.Name,
+		Name:       shellQuote(h.Name),
+		Unit:       shellQuote(h.Unit),
+		BinDir:     shellQuote(h.BinDir),
+		EnvFile:    shellQuote(h.EnvFile),
+		Port:       shellQuote(strconv.Itoa(h.Port)),
+		PortVar:    shellQuote(h.PortVar),
+		HealthHost: shellQuote(h.HealthHost),
+		HealthPath: shellQuote(h.HealthPath),
+		HealthAny:  h.HealthAny,
+		BuildHint:  shellQuote(hint),
+	}
+}

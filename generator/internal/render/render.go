@@ -1,0 +1,81 @@
+// Package render turns a model.Project into the files nixgen writes. It
+// returns them as data; it never touches the disk.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/templates"
+)
+
+// Files maps a slash-separated path, relative to the project root, to the
+// file's contents.
+type Files map[string][]byte
+
+// Options are the choices that shape the output beyond the project itself.
+type Options struct {
+	Builder model.Builder // Rust only
+	Channel string        // nixpkgs branch, e.g. "nixos-26.05" or "nixos-unstable"
+	Module  bool          // emit nixosModules and nix/module.nix
+	// Src, when set, replaces the local source with a pinned fetch.
+	Src *model.SourcePin
+}
+
+var tmpl *template.Template
+
+func init() {
+	tmpl = template.Must(template.New("").Option("missingkey=error").Funcs(template.FuncMap{
+		"include": include,
+		"indent":  indent,
+	}).ParseFS(templates.FS, "*.tmpl"))
+}
+
+// include renders the named template, without the line breaks around it,
+// so a template can place it and indent it.
+func include(name string, data any) (string, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return strings.Trim(buf.String(), "\n"), nil
+}
+
+// indent adds n spaces before every non-empty line of s.
+func indent(n int, s string) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func execute(name string, view any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, view); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// formatter returns the nixpkgs attribute of the RFC 166 formatter on the
+// channel: it is `nixfmt` from 25.11 on, `nixfmt-rfc-style` before.
+func formatter(channel string) string {
+	if v, ok := strings.CutPrefix(channel, "nixos-"); ok {
+		if y, m, ok := strings.Cut(v, "."); ok {
+			yy, err1 := strconv.Atoi(y)
+			mm, err2 := strconv.Atoi(m)
+			if err1 == nil && err2 == nil && (yy < 25 || yy == 25 && mm < 11) {
+				return "nixfmt-rfc-style"
+			}
+		}
+	}
+	return "nixfmt"
+}

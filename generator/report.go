@@ -1,0 +1,77 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+// describe returns one line on what was detected, for the command's output.
+func describe(p *model.Project, builder model.Builder) string {
+	kind := "crate"
+	switch {
+	case p.Rust != nil && p.Rust.Workspace:
+		kind = fmt.Sprintf("workspace, %d binary packages", len(p.Packages))
+	case p.Go != nil:
+		kind = fmt.Sprintf("module, %d %s", len(p.Packages), map[bool]string{true: "command", false: "commands"}[len(p.Packages) == 1])
+	}
+	how := ", builder " + string(builder)
+	if builder == "" {
+		how = ""
+	}
+	svc := "no NixOS module"
+	if s := p.Service; s != nil {
+		svc = fmt.Sprintf("service on port %d", s.Port)
+	}
+	name := p.Name
+	if p.Version != "" {
+		name += " " + p.Version
+	}
+	return fmt.Sprintf("%s (%s %s%s, %s)", name, p.Language, kind, how, svc)
+}
+
+// details lists what detection found, one line each, for --verbose.
+func details(p *model.Project) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	add("language %s, packages.default %s", p.Language, p.Default)
+	for _, pkg := range p.Packages {
+		add("package %s in %s: executables %s", pkg.Name, pkg.Dir, strings.Join(pkg.Binaries, ", "))
+	}
+	if n := p.Native; len(n.NativeBuildInputs)+len(n.BuildInputs)+len(n.LinuxBuildInputs) > 0 {
+		add("native inputs: build tools %v, libraries %v, Linux only %v", n.NativeBuildInputs, n.BuildInputs, n.LinuxBuildInputs)
+	}
+	for _, s := range p.Sources {
+		add("kept in the source besides the language's files: %s", s)
+	}
+	for _, e := range p.Env {
+		add("build environment: %s = %s", e.Name, e.Value)
+	}
+	if g := p.Go; g != nil {
+		switch {
+		case g.VendorNull:
+			add("vendorHash = null")
+		case g.VendorHash != "":
+			add("vendorHash %s (go mod vendor with Go %s)", g.VendorHash, g.HashGo)
+		}
+	}
+	if s := p.Service; s != nil {
+		wiring := []string{}
+		for _, w := range []struct{ what, name string }{
+			{"port from $", s.PortEnv}, {"host from $", s.HostEnv}, {"address from $", s.ListenEnv},
+			{"port from ", s.PortFlag}, {"host from ", s.HostFlag}, {"address from ", s.ListenFlag},
+		} {
+			if w.name != "" {
+				wiring = append(wiring, w.what+w.name)
+			}
+		}
+		if s.FixedAt != "" {
+			wiring = append(wiring, "fixed at "+s.FixedAt)
+		}
+		add("service %s: %s:%d (%s; port from %s), health path %q", s.Name, s.Address, s.Port, strings.Join(wiring, ", "), s.PortSource, s.HealthPath)
+	} else {
+		add("no NixOS module: not a service, or --no-service")
+	}
+	return out
+}
