@@ -1,0 +1,141 @@
+package score
+
+import (
+	"reflect"
+	"testing"
+)
+
+const testModule = `{ self }:
+{ config, lib, pkgs, utils, ... }:
+let
+  cfg = config.services.demo;
+in
+{
+  options.services.demo = {
+    port = lib.mkOption {
+      type = lib.types.ints.between 1 65535;
+      default = 7000;
+      description = "TCP port (passed as DEMO_PORT).";
+    };
+    metricsPort = lib.mkOption {
+      type = lib.types.port;
+      default = 9100;
+    };
+    grpcPort = lib.mkOption {
+      type = lib.types.port;
+      default = 50051;
+    };
+    environment = lib.mkOption {
+      type = lib.types.attrsOf lib.types.str;
+      default = { };
+    };
+  };
+  config = lib.mkIf cfg.enable {
+    networking.firewall.allowedTCPPorts = lib.optional cfg.openFirewall cfg.port;
+    services.demo.settings.grpc.addr = lib.mkDefault "127.0.0.1:${toString cfg.grpcPort}";
+    systemd.services.demo = {
+      environment = {
+        DEMO_PORT = toString cfg.port;
+        HOST = cfg.listenAddress;
+      }
+      // cfg.environment;
+      serviceConfig = {
+        ExecStart = utils.escapeSystemdExecArgs (
+          [ (lib.getExe' cfg.package "demo") ]
+          ++ [
+            "serve"
+            "--web.listen-address"
+            "${addressHost}:${toString cfg.metricsPort}"
+            "--config"
+            "${configFile}"
+          ]
+          ++ cfg.extraArgs
+        );
+      };
+    };
+  };
+}
+`
+
+func TestParseModule(t *testing.T) {
+	m := parseModule(testModule)
+	wantPorts := map[string]int{"port": 7000, "metricsPort": 9100, "grpcPort": 50051}
+	if !reflect.DeepEqual(m.Ports, wantPorts) {
+		t.Errorf("ports = %v, want %v", m.Ports, wantPorts)
+	}
+	for opt, want := range map[string]string{"port": "env:DEMO_PORT", "metricsPort": "flag:--web.listen-address", "grpcPort": "config:services.demo.settings.grpc.addr"} {
+		if got := m.Setters[opt]; len(got) != 1 || got[0] != want {
+			t.Errorf("setters[%s] = %v, want [%s]", opt, got, want)
+		}
+	}
+	if got := m.execArgs(); !reflect.DeepEqual(got, []string{"serve"}) {
+		t.Errorf("execArgs = %q", got)
+	}
+	if !requiredFound("--config", m) || !requiredFound("arg:CONFIG", m) || !requiredFound("DEMO_PORT", m) || requiredFound("DEMO_SECRET", m) {
+		t.Error("requiredFound rules")
+	}
+}
+
+func TestSetterMatches(t *testing.T) {
+	for _, c := range []struct {
+		oracle, got string
+		want        bool
+	}{
+		{"env:PORT", "env:PORT", true},
+		{"env:PORT", "env:APP_PORT", false},
+		{"flag:-listen-addr", "flag:--listen-addr", true},
+		{"config:grpc.addr", "config:services.demo.settings.grpc.addr", true},
+		{"config:web.http", "env:HTTP", false},
+	} {
+		if got := setterMatches(c.oracle, c.got); got != c.want {
+			t.Errorf("setterMatches(%q, %q) = %v", c.oracle, c.got, got)
+		}
+	}
+}
+
+const testFlake = `
+        src = lib.fileset.toSource {
+          root = ./.;
+          fileset = lib.fileset.unions [
+            ./Cargo.lock
+            (lib.fileset.fileFilter (file: lib.any file.hasExt [ "rs" "toml" ]) ./.)
+            ./templates
+            ./data/logo.svg
+          ];
+        };
+        commonArgs = {
+          nativeBuildInputs = [ pkgs.pkg-config ];
+          buildInputs = [
+            pkgs.openssl
+            pkgs.sqlite
+          ] ++ lib.optionals pkgs.stdenv.isDarwin [ pkgs.libiconv ];
+        };
+        gofmt = pkgs.runCommand "gofmt-check" { nativeBuildInputs = [ go ]; } "";
+          testScript = ''
+            machine.succeed("curl --fail --silent --show-error http://127.0.0.1:8080/healthz")
+          '';
+`
+
+func TestFlake(t *testing.T) {
+	got := nativeInputs(testFlake)
+	want := map[string]bool{"pkg-config": true, "openssl": true, "sqlite": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("nativeInputs = %v", got)
+	}
+	fs := parseFileset(testFlake)
+	for p, want := range map[string]bool{"templates/index.html": true, "templates": true, "data/logo.svg": true, "data/style.scss": false, "build.toml": true, "migrations": false} {
+		if fs.covers(p) != want {
+			t.Errorf("covers(%q) = %v", p, !want)
+		}
+	}
+	if hp := healthPaths(testFlake); !reflect.DeepEqual(hp, []string{"/healthz"}) {
+		t.Errorf("healthPaths = %q", hp)
+	}
+}
+
+func TestSplitSections(t *testing.T) {
+	files := splitSections("==> flake.nix <==\na\n==> nix/module.nix <==\nb\n==> nixgen.toml <==\nbin = \"x\"\n")
+	if files["flake.nix"] != "\na\n" || files["nix/module.nix"] != "\nb\n" || tomlBin(files["nixgen.toml"]) != "x" {
+		t.Errorf("sections = %q", files)
+	}
+}
