@@ -1,0 +1,363 @@
+package rustsrc
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+type analyzer struct {
+	files    []*parsed
+	consts   map[string]string // const and static items by name: string or number
+	readers  map[string]reader // the program's env helpers by function name
+	settings map[string]*setting
+	order    []string
+	clap     []clapArg
+	subs     []subcommand
+	subOpt   bool // the subcommand is optional: the binary serves without one
+	routes   []model.Evidence
+	literals []literal
+	unknowns []string
+}
+
+type setting struct {
+	name, def             string
+	hasDefault, defaulted bool
+	required              bool
+	alternatives          []string
+	flag                  string
+	typ                   string // the clap field's type, when known
+	at                    string
+}
+
+// literal is a "host:port" the program binds to as written.
+type literal struct {
+	host string
+	port int
+	at   string
+}
+
+// Analyze reads the crate's files and returns its runtime surface.
+func Analyze(files []File) (*model.Surface, error) {
+	ps, err := parse(files)
+	if err != nil {
+		return nil, err
+	}
+	a := &analyzer{files: ps, consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
+	a.collectConsts()
+	a.findReaders()
+	a.collectEnv()
+	a.collectClap()
+	a.collectRoutes()
+	a.collectLiterals()
+	return a.surface(), nil
+}
+
+func (a *analyzer) unknown(p *parsed, n *sitter.Node, what string) {
+	a.unknowns = append(a.unknowns, fmt.Sprintf("%s: %s", p.at(n), what))
+}
+
+// collectConsts records `const NAME: &str = "..."` and numeric constants.
+func (a *analyzer) collectConsts() {
+	for _, p := range a.files {
+		p.walk(p.root, func(n *sitter.Node) bool {
+			switch n.Type() {
+			case "const_item", "static_item":
+				name, value := n.ChildByFieldName("name"), n.ChildByFieldName("value")
+				if name == nil || value == nil {
+					return false
+				}
+				if s, ok := p.stringValue(value); ok {
+					a.consts[p.text(name)] = s
+				} else if value.Type() == "integer_literal" {
+					a.consts[p.text(name)] = intText(p.text(value))
+				}
+				return false
+			}
+			return true
+		})
+	}
+}
+
+// str reads a string argument: a literal, a constant, or a path to one.
+func (a *analyzer) str(p *parsed, n *sitter.Node) (string, bool) {
+	if s, ok := p.stringValue(n); ok {
+		return s, true
+	}
+	switch n.Type() {
+	case "identifier", "scoped_identifier":
+		if s, ok := a.consts[p.lastSegment(n)]; ok {
+			return s, true
+		}
+	case "reference_expression":
+		if v := n.ChildByFieldName("value"); v != nil {
+			return a.str(p, v)
+		}
+	}
+	return "", false
+}
+
+// value reads a default: a string or number literal, a constant, or such a
+// value converted (.to_string(), .into(), String::from).
+func (a *analyzer) value(p *parsed, n *sitter.Node) (string, bool) {
+	if s, ok := a.str(p, n); ok {
+		return s, true
+	}
+	switch n.Type() {
+	case "integer_literal", "float_literal", "boolean_literal":
+		return intText(p.text(n)), true
+	case "call_expression":
+		fn := n.ChildByFieldName("function")
+		as := args(n)
+		if fn == nil {
+			return "", false
+		}
+		switch fn.Type() {
+		case "field_expression": // "x".to_string(), "x".into()
+			switch p.lastSegment(fn) {
+			case "to_string", "into", "to_owned", "parse":
+				if v := fn.ChildByFieldName("value"); v != nil {
+					return a.value(p, v)
+				}
+			}
+		case "scoped_identifier": // String::from("x")
+			if p.lastSegment(fn) == "from" && len(as) == 1 {
+				return a.value(p, as[0])
+			}
+		}
+	case "closure_expression": // |_| "x".into()
+		if body := n.ChildByFieldName("body"); body != nil {
+			return a.value(p, body)
+		}
+	case "block":
+		if n.NamedChildCount() == 1 {
+			return a.value(p, n.NamedChild(0))
+		}
+	case "macro_invocation": // format!("0.0.0.0") with no arguments
+		if m := n.ChildByFieldName("macro"); m != nil && p.text(m) == "format" {
+			for i := 0; i < int(n.NamedChildCount()); i++ {
+				if tt := n.NamedChild(i); tt.Type() == "token_tree" && tt.NamedChildCount() == 1 {
+					return a.value(p, tt.NamedChild(0))
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// intText drops a numeric literal's separators and type suffix.
+func intText(s string) string {
+	s = strings.ReplaceAll(s, "_", "")
+	for _, suf := range []string{"u16", "u32", "u64", "usize", "i32", "i64", "u8"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
+}
+
+// collectRoutes finds HTTP routes that look like health checks.
+func (a *analyzer) collectRoutes() {
+	for _, p := range a.files {
+		p.walk(p.root, func(n *sitter.Node) bool {
+			switch n.Type() {
+			case "call_expression":
+				switch p.lastSegment(n.ChildByFieldName("function")) {
+				case "route", "at", "nest", "resource", "path", "get", "service", "to", "and", "route_service":
+					for _, arg := range args(n) {
+						if s, ok := a.str(p, arg); ok && healthPath(s) {
+							a.routes = append(a.routes, model.Evidence{Value: routePath(s), At: p.at(arg)})
+						}
+					}
+				}
+			case "attribute_item": // #[get("/health")]
+				t := p.text(n)
+				for _, verb := range []string{"#[get(", "#[head(", "#[route(", "#[handler("} {
+					if strings.HasPrefix(t, verb) {
+						if s, ok := quoted(t); ok && healthPath(s) {
+							a.routes = append(a.routes, model.Evidence{Value: routePath(s), At: p.at(n)})
+						}
+					}
+				}
+			case "macro_invocation": // warp::path!("health")
+				if m := n.ChildByFieldName("macro"); m != nil && strings.HasSuffix(p.text(m), "path") {
+					if s, ok := quoted(p.text(n)); ok && healthPath(s) {
+						a.routes = append(a.routes, model.Evidence{Value: routePath(s), At: p.at(n)})
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// quoted returns the first double-quoted string in s.
+func quoted(s string) (string, bool) {
+	i := strings.IndexByte(s, '"')
+	if i < 0 {
+		return "", false
+	}
+	j := strings.IndexByte(s[i+1:], '"')
+	if j < 0 {
+		return "", false
+	}
+	return s[i+1 : i+1+j], true
+}
+
+var healthWords = []string{"healthz", "health", "healthcheck", "livez", "readyz", "ready", "alive", "ping", "status", "up"}
+
+func healthPath(s string) bool {
+	last := s[strings.LastIndexByte(s, '/')+1:]
+	for _, w := range healthWords {
+		if strings.EqualFold(last, w) || strings.EqualFold(last, "_"+w) || strings.EqualFold(last, "-"+w) {
+			return true
+		}
+	}
+	return false
+}
+
+func routePath(s string) string {
+	if !strings.HasPrefix(s, "/") {
+		return "/" + s
+	}
+	return s
+}
+
+// collectLiterals finds "host:port" strings and SocketAddr::from((ip,
+// port)) in the program, which are listen addresses when nothing else
+// sets them.
+func (a *analyzer) collectLiterals() {
+	for _, p := range a.files {
+		p.walk(p.root, func(n *sitter.Node) bool {
+			switch n.Type() {
+			case "string_literal":
+				s, _ := p.stringValue(n)
+				if host, port, ok := hostPort(s); ok && listenContext(p, n) {
+					a.literals = append(a.literals, literal{host: host, port: port, at: p.at(n)})
+				}
+			case "call_expression":
+				fn := n.ChildByFieldName("function")
+				if fn != nil && strings.HasSuffix(strings.ReplaceAll(p.text(fn), " ", ""), "SocketAddr::from") {
+					if host, port, ok := a.sockAddr(p, args(n)); ok {
+						a.literals = append(a.literals, literal{host: host, port: port, at: p.at(n)})
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// listenContext reports whether a string literal is an argument of a call
+// that binds or parses an address (not a URL in a log line).
+func listenContext(p *parsed, n *sitter.Node) bool {
+	for c := n.Parent(); c != nil; c = c.Parent() {
+		switch c.Type() {
+		case "call_expression":
+			switch p.lastSegment(c.ChildByFieldName("function")) {
+			case "bind", "parse", "serve", "listen", "from_str", "try_bind", "bind_addr", "run", "http", "https":
+				return true
+			}
+		case "let_declaration", "const_item", "static_item", "field_initializer":
+			return true
+		case "function_item", "macro_invocation":
+			return false
+		}
+	}
+	return false
+}
+
+func (a *analyzer) sockAddr(p *parsed, as []*sitter.Node) (string, int, bool) {
+	if len(as) != 1 || as[0].Type() != "tuple_expression" || as[0].NamedChildCount() != 2 {
+		return "", 0, false
+	}
+	ip, port := as[0].NamedChild(0), as[0].NamedChild(1)
+	pv, ok := a.value(p, port)
+	if !ok {
+		return "", 0, false
+	}
+	n, ok := portNumber(pv)
+	if !ok {
+		return "", 0, false
+	}
+	if ip.Type() != "array_expression" {
+		return "", 0, false
+	}
+	var parts []string
+	for i := 0; i < int(ip.NamedChildCount()); i++ {
+		parts = append(parts, p.text(ip.NamedChild(i)))
+	}
+	if len(parts) != 4 {
+		return "", 0, false
+	}
+	return strings.Join(parts, "."), n, true
+}
+
+// surface turns what was collected into the model.
+func (a *analyzer) surface() *model.Surface {
+	s := &model.Surface{}
+	names := append([]string(nil), a.order...)
+	sort.Strings(names)
+	for _, name := range names {
+		st := a.settings[name]
+		set := model.Setting{Name: name, Default: st.def, Required: st.required && !st.defaulted, Flag: st.flag, At: st.at,
+			Secret: secretName(name)}
+		set.Alternatives = dedupe(st.alternatives, name)
+		s.Settings = append(s.Settings, set)
+	}
+	s.Listeners = a.listeners()
+	if len(a.routes) > 0 {
+		s.Health = bestRoute(a.routes)
+	}
+	s.Subcommand = a.serveCommand()
+	s.Unknown = a.unknowns
+	return s
+}
+
+func dedupe(list []string, not string) []string {
+	var out []string
+	seen := map[string]bool{not: true}
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// bestRoute prefers a path naming health over ping or status.
+func bestRoute(routes []model.Evidence) model.Evidence {
+	rank := func(s string) int {
+		for i, w := range healthWords {
+			if strings.Contains(strings.ToLower(s), w) {
+				return i
+			}
+		}
+		return len(healthWords)
+	}
+	best := routes[0]
+	for _, r := range routes[1:] {
+		if rank(r.Value) < rank(best.Value) {
+			best = r
+		}
+	}
+	return best
+}
+
+// secretName reports whether a variable's name says it holds a secret.
+func secretName(name string) bool {
+	u := strings.ToUpper(name)
+	for _, w := range []string{"SECRET", "TOKEN", "PASSWORD", "PASSWD", "_PASS", "PRIVATE_KEY", "API_KEY", "_KEY", "CREDENTIAL", "DATABASE_URL", "_DSN", "_SEED", "_SALT"} {
+		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	switch u {
+	case "PASS", "KEY", "DSN", "SEED", "SALT":
+		return true
+	}
+	return false
+}
