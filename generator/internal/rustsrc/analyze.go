@@ -2,6 +2,7 @@ package rustsrc
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -47,7 +48,7 @@ func Analyze(files []File) (*model.Surface, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{files: ps, consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
+	a := &analyzer{files: withoutTestModules(ps), consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
 	a.collectConsts()
 	a.findReaders()
 	a.collectEnv()
@@ -55,6 +56,46 @@ func Analyze(files []File) (*model.Surface, error) {
 	a.collectRoutes()
 	a.collectLiterals()
 	return a.surface(), nil
+}
+
+// withoutTestModules drops the files of modules declared under
+// #[cfg(test)] (`#[cfg(test)] mod testing;` in lib.rs makes src/testing.rs
+// test code).
+func withoutTestModules(files []*parsed) []*parsed {
+	test := map[string]bool{}
+	for _, p := range files {
+		dir, base := path.Split(p.path)
+		modDir := dir
+		if base != "lib.rs" && base != "main.rs" && base != "mod.rs" {
+			modDir = dir + strings.TrimSuffix(base, ".rs") + "/"
+		}
+		for i := 0; i < int(p.root.NamedChildCount()); i++ {
+			n := p.root.NamedChild(i)
+			if n.Type() != "mod_item" || n.ChildByFieldName("body") != nil || !p.isTest(n) {
+				continue
+			}
+			if name := n.ChildByFieldName("name"); name != nil {
+				test[modDir+p.text(name)] = true
+			}
+		}
+	}
+	if len(test) == 0 {
+		return files
+	}
+	var out []*parsed
+	for _, p := range files {
+		mod := strings.TrimSuffix(strings.TrimSuffix(p.path, "/mod.rs"), ".rs")
+		skip := false
+		for t := range test {
+			if mod == t || strings.HasPrefix(mod, t+"/") {
+				skip = true
+			}
+		}
+		if !skip {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (a *analyzer) unknown(p *parsed, n *sitter.Node, what string) {
@@ -239,15 +280,44 @@ func (a *analyzer) collectLiterals() {
 				}
 			case "call_expression":
 				fn := n.ChildByFieldName("function")
-				if fn != nil && strings.HasSuffix(strings.ReplaceAll(p.text(fn), " ", ""), "SocketAddr::from") {
+				if fn == nil {
+					return true
+				}
+				switch f := strings.ReplaceAll(p.text(fn), " ", ""); {
+				case strings.HasSuffix(f, "SocketAddr::from"):
 					if host, port, ok := a.sockAddr(p, args(n)); ok {
 						a.literals = append(a.literals, literal{host: host, port: port, at: p.at(n)})
+					}
+				case strings.HasSuffix(f, "SocketAddr::new") || strings.HasSuffix(f, "SocketAddrV4::new") || strings.HasSuffix(f, "SocketAddrV6::new"):
+					if as := args(n); len(as) >= 2 {
+						host, hok := ipConst(p.text(as[0]))
+						v, vok := a.value(p, as[1])
+						if port, pok := portNumber(v); hok && vok && pok {
+							a.literals = append(a.literals, literal{host: host, port: port, at: p.at(n)})
+						}
 					}
 				}
 			}
 			return true
 		})
 	}
+}
+
+// ipConst reads Ipv4Addr::UNSPECIFIED and its kin.
+func ipConst(s string) (string, bool) {
+	s = strings.ReplaceAll(s, " ", "")
+	s = strings.TrimSuffix(strings.TrimSuffix(s, ".into()"), ".into")
+	switch {
+	case strings.HasSuffix(s, "Ipv4Addr::UNSPECIFIED"):
+		return "0.0.0.0", true
+	case strings.HasSuffix(s, "Ipv4Addr::LOCALHOST"):
+		return "127.0.0.1", true
+	case strings.HasSuffix(s, "Ipv6Addr::UNSPECIFIED"):
+		return "::", true
+	case strings.HasSuffix(s, "Ipv6Addr::LOCALHOST"):
+		return "::1", true
+	}
+	return "", false
 }
 
 // listenContext reports whether a string literal is an argument of a call

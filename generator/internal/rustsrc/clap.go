@@ -153,8 +153,8 @@ func clapDefaultExpr(s string) string {
 
 // tokenTree finds the token tree of the attribute item whose text is attr.
 func tokenTree(f *sitter.Node, attr string, p *parsed) *sitter.Node {
-	for s := f.PrevNamedSibling(); s != nil && s.Type() == "attribute_item"; s = s.PrevNamedSibling() {
-		if p.text(s) != attr {
+	for s := f.PrevNamedSibling(); s != nil && (s.Type() == "attribute_item" || s.Type() == "line_comment" || s.Type() == "block_comment"); s = s.PrevNamedSibling() {
+		if s.Type() != "attribute_item" || p.text(s) != attr {
 			continue
 		}
 		var tree *sitter.Node

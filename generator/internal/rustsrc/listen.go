@@ -69,6 +69,10 @@ func classify(name, def, typ string) (string, role) {
 	switch last {
 	case "PORT":
 		r = rolePort
+		if len(rest) > 0 && (rest[len(rest)-1] == "ADDRESS" || rest[len(rest)-1] == "ADDR") {
+			r = roleAddr // WASTEBIN_ADDRESS_PORT=0.0.0.0:8088
+			rest = rest[:len(rest)-1]
+		}
 	case "HOST", "HOSTNAME", "IP", "INTERFACE":
 		r = roleHost
 		if _, _, ok := hostPort(def); ok {
@@ -168,6 +172,18 @@ func (a *analyzer) listeners() []model.Listener {
 			continue
 		}
 		out = append(out, *l)
+	}
+	// A listener whose port has no default in its setting often falls back
+	// to the one literal address the program has.
+	if len(a.literals) == 1 {
+		for i := range out {
+			if out[i].Port == 0 {
+				out[i].Port = a.literals[0].port
+				if out[i].Host == "" {
+					out[i].Host = a.literals[0].host
+				}
+			}
+		}
 	}
 	if len(out) == 0 && len(a.literals) > 0 {
 		lit := a.literals[0]

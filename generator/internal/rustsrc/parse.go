@@ -65,8 +65,14 @@ func (p *parsed) walk(n *sitter.Node, visit func(*sitter.Node) bool) {
 // attributes returns the texts of the attribute items right before n.
 func (p *parsed) attributes(n *sitter.Node) []string {
 	var attrs []string
-	for s := n.PrevNamedSibling(); s != nil && s.Type() == "attribute_item"; s = s.PrevNamedSibling() {
-		attrs = append(attrs, p.text(s))
+	for s := n.PrevNamedSibling(); s != nil; s = s.PrevNamedSibling() {
+		switch s.Type() {
+		case "attribute_item":
+			attrs = append(attrs, p.text(s))
+		case "line_comment", "block_comment":
+		default:
+			return attrs
+		}
 	}
 	return attrs
 }

@@ -160,4 +160,12 @@ mod tests {
 	if diff := cmp.Diff(want, s.Listeners, ignoreAt); diff != "" {
 		t.Errorf("listeners (-want +got):\n%s", diff)
 	}
+
+	// A module declared under #[cfg(test)] is test code, in its own file too.
+	s = analyze(t, "src/lib.rs", "#[cfg(test)]\nmod testing;\npub fn serve() { let _ = std::net::SocketAddr::new(std::net::Ipv4Addr::UNSPECIFIED.into(), 8088); }\n",
+		"src/testing.rs", "pub fn bind() { let _ = std::net::TcpListener::bind(\"127.0.0.1:1234\"); }\n")
+	want = []model.Listener{{Name: "http", Host: "0.0.0.0", Port: 8088, Fixed: true}}
+	if diff := cmp.Diff(want, s.Listeners, ignoreAt); diff != "" {
+		t.Errorf("listeners (-want +got):\n%s", diff)
+	}
 }
