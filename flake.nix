@@ -34,6 +34,7 @@
             ./fixtures
             ./generator/internal/nixedit/testdata
             ./generator/internal/pins/testdata
+            ./generator/internal/render/testdata
             ./internal/nixtest/testdata
             ./templates
           ];
@@ -50,7 +51,7 @@
         commonArgs = {
           inherit version src;
           # `go mod vendor` hashed by nixgen; `nixgen bump --deps` refreshes it after go.sum changes.
-          vendorHash = "sha256-+0TTBD0q6+ynOP2x503SvR/fQBQHKUpCsVutAEMknFI=";
+          vendorHash = "sha256-NBPoz/jw9qsvL3cPDKDr9mp4vSfi+4McrmX5iZ1//kU=";
           ldflags = [
             "-s"
             "-w"

@@ -2,17 +2,15 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/nixgen/nixgen/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite fixtures/init/*/want, fixtures/host/*/want and stderr.golden from the current output")
 
 // Golden cases: fixtures/init/NAME for `nixgen init`, fixtures/host/NAME
 // for `nixgen host`.
@@ -22,7 +20,8 @@ const (
 )
 
 // goldenCase is one fixtures/init/NAME directory that has a want/ directory
-// (create it empty and run with -update to add a case): input/ is a project, args the
+// (create it empty and run with -update, golden.Update, to add a case):
+// input/ is a project, args the
 // extra flags for `nixgen init` (one per line), want/ the files it writes
 // and stderr.golden its warnings.
 type goldenCase struct {
@@ -118,32 +117,8 @@ func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			tmp, got, stderr := c.generate(t)
-			wantDir := filepath.Join(c.dir, "want")
-			if *update {
-				os.RemoveAll(wantDir)
-				if err := os.CopyFS(wantDir, os.DirFS(tmp)); err != nil {
-					t.Fatal(err)
-				}
-				// Keep only what init wrote.
-				for p := range readTree(t, wantDir) {
-					if _, ok := got[p]; !ok {
-						os.Remove(filepath.Join(wantDir, p))
-					}
-				}
-				removeEmptyDirs(wantDir)
-				if err := os.WriteFile(filepath.Join(c.dir, "stderr.golden"), []byte(stderr), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := readTree(t, wantDir)
-			if diff := cmp.Diff(stringMap(want), stringMap(got)); diff != "" {
-				t.Errorf("generated files differ from %s (-want +got):\n%s\nrun `go test ./cmd/nixgen -run TestGolden -update` and review the diff", wantDir, diff)
-			}
-			wantErr, _ := os.ReadFile(filepath.Join(c.dir, "stderr.golden"))
-			if diff := cmp.Diff(string(wantErr), stderr); diff != "" {
-				t.Errorf("warnings differ (-want +got):\n%s", diff)
-			}
+			golden.Dir(t, filepath.Join(c.dir, "want"), filesIn(t, tmp, got))
+			golden.File(t, filepath.Join(c.dir, "stderr.golden"), []byte(stderr))
 
 			// Generating again over the output gives the same bytes.
 			var stdout, errb bytes.Buffer
@@ -161,23 +136,17 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func stringMap(m map[string][]byte) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = string(v)
-	}
-	return out
-}
-
-func removeEmptyDirs(dir string) {
-	var dirs []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			dirs = append(dirs, p)
+// filesIn returns files, which were read from dir, with their modes in
+// dir, for golden.Dir.
+func filesIn(t *testing.T, dir string, files map[string][]byte) fs.FS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for p, data := range files {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	for i := len(dirs) - 1; i > 0; i-- {
-		os.Remove(dirs[i]) // fails, harmlessly, unless empty
+		fsys[p] = &fstest.MapFile{Data: data, Mode: info.Mode()}
 	}
+	return fsys
 }

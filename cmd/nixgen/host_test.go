@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/nixgen/nixgen/internal/golden"
 	"github.com/nixgen/nixgen/internal/nixtest"
 )
 
@@ -90,25 +89,8 @@ func TestHostGolden(t *testing.T) {
 	for _, c := range hostCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			config, _, got, stderr := c.generate(t)
-			wantDir, stderrFile := filepath.Join(c.dir, "want"), filepath.Join(c.dir, "stderr.golden")
-			if *update {
-				os.RemoveAll(wantDir)
-				if err := os.CopyFS(wantDir, os.DirFS(config)); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(stderrFile, []byte(stderr), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := readTree(t, wantDir)
-			if diff := cmp.Diff(stringMap(want), stringMap(got)); diff != "" {
-				t.Errorf("generated files differ from %s (-want +got):\n%s\nrun `go test ./cmd/nixgen -run TestHostGolden -update` and review the diff", wantDir, diff)
-			}
-			wantErr, _ := os.ReadFile(stderrFile)
-			if diff := cmp.Diff(string(wantErr), stderr); diff != "" {
-				t.Errorf("warnings differ (-want +got):\n%s", diff)
-			}
+			golden.Dir(t, filepath.Join(c.dir, "want"), filesIn(t, config, got))
+			golden.File(t, filepath.Join(c.dir, "stderr.golden"), []byte(stderr))
 
 			// --force rewrites the same bytes and leaves the machine's
 			// configuration alone.

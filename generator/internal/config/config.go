@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/escape"
 )
 
 // FileName is where the choices live, at the project root.
@@ -98,7 +98,7 @@ func (c *Config) IsOwned(path string) bool {
 func (c *Config) Render() []byte {
 	var b bytes.Buffer
 	str := func(comment, key, value string) {
-		fmt.Fprintf(&b, "# %s\n%s = %s\n", comment, key, strconv.Quote(value))
+		fmt.Fprintf(&b, "# %s\n%s = %s\n", comment, key, escape.TOMLString(value))
 	}
 	b.WriteString(`# nixgen's choices for this repository. ` + "`nixgen init --force`" + ` regenerates
 # the same files from them and ` + "`nixgen check`" + ` reports files that drifted.
@@ -115,11 +115,11 @@ func (c *Config) Render() []byte {
 	}
 	str("meta.description when the project's own files give none.", "description", c.Description)
 	b.WriteString("# Extra paths kept in the build's source: files the build or its tests read\n# that nixgen cannot see in the code, e.g. [\"assets\"].\n")
-	fmt.Fprintf(&b, "include = [%s]\n", quoteList(c.Include))
+	fmt.Fprintf(&b, "include = %s\n", sortedStrings(c.Include))
 	str(`Source: "" for the local tree, "github:OWNER/REPO" or "git:URL" for a pinned commit (`+"`nixgen bump`"+` moves the pin).`, "src", c.Src)
 	fmt.Fprintf(&b, "# Prefetch Cargo git dependencies for cargoLock.outputHashes (always done for a pinned src).\nprefetch-deps = %t\n", c.PrefetchDeps)
 	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
-	fmt.Fprintf(&b, "owned = [%s]\n", quoteList(c.Owned))
+	fmt.Fprintf(&b, "owned = %s\n", sortedStrings(c.Owned))
 
 	b.WriteString("\n[service]\n")
 	enabled := c.Service.Enabled != nil && *c.Service.Enabled
@@ -134,17 +134,11 @@ func (c *Config) Render() []byte {
 	str(`Pin GitHub Actions by "tag" or by commit "sha".`, "pin-actions", c.CI.PinActions)
 	str(`"nix" for NixOS hosts; "plain" also writes a workflow, unit and setup script for hosts without Nix.`, "target", c.CI.Target)
 	b.WriteString("# Nix systems nix.yml builds, each on a native runner; empty: x86_64-linux.\n")
-	fmt.Fprintf(&b, "systems = [%s]\n", quoteList(c.CI.Systems))
+	fmt.Fprintf(&b, "systems = %s\n", sortedStrings(c.CI.Systems))
 	return b.Bytes()
 }
 
-// quoteList writes a sorted TOML array of strings on one line.
-func quoteList(items []string) string {
-	sorted := append([]string(nil), items...)
-	sort.Strings(sorted)
-	quoted := make([]string, len(sorted))
-	for i, s := range sorted {
-		quoted[i] = strconv.Quote(s)
-	}
-	return strings.Join(quoted, ", ")
+// sortedStrings writes items, sorted, as a TOML array of strings on one line.
+func sortedStrings(items []string) string {
+	return escape.TOMLStrings(slices.Sorted(slices.Values(items)))
 }

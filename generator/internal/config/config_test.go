@@ -32,6 +32,24 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestRenderReadsBack: whatever the values hold, nixgen can read its own
+// file back. strconv.Quote wrote U+0007 as "\a", which TOML does not know.
+func TestRenderReadsBack(t *testing.T) {
+	for _, s := range []string{"bell \a", "esc \x1b del \x7f", `"quoted" \ back`, "line\nbreak\ttab\rcr", "ünïcødé \u2028 😀", "# [table]\nkey = 1", "'''"} {
+		off := false
+		c := &Config{Nixpkgs: s, Bin: s, Description: s, Src: s, Include: []string{s}, Owned: []string{s}, Service: Service{Enabled: &off},
+			CI: CI{Cachix: s, DeployRepo: s, PinActions: s, Target: s, Systems: []string{s}}}
+		got, ok, err := Load(fstest.MapFS{FileName: {Data: c.Render()}})
+		if err != nil || !ok {
+			t.Errorf("%q: Load: %v\n%s", s, err, c.Render())
+			continue
+		}
+		if diff := cmp.Diff(c, got); diff != "" {
+			t.Errorf("%q: (-want +got):\n%s", s, diff)
+		}
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range []struct{ data, want string }{
 		{"builder = crane\n", "nixgen.toml:1:"},

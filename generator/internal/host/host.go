@@ -15,9 +15,9 @@ import (
 
 	"github.com/nixgen/nixgen/generator/internal/choices"
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
-	"github.com/nixgen/nixgen/generator/internal/nixlang"
 	"github.com/nixgen/nixgen/generator/internal/render"
 )
 
@@ -163,7 +163,7 @@ func inputName(service string) string {
 	case "self", "nixpkgs", "deploy-rs", "system", "lib":
 		return "app"
 	}
-	if !nixlang.IsIdent(service) {
+	if !escape.IsNixIdent(service) {
 		return "app"
 	}
 	return service

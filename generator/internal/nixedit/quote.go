@@ -3,13 +3,13 @@ package nixedit
 import (
 	"strings"
 
-	"github.com/nixgen/nixgen/generator/internal/nixlang"
+	"github.com/nixgen/nixgen/generator/internal/escape"
 )
 
 // QuoteString returns s as a Nix double-quoted string literal that
-// evaluates to exactly s; it is nixlang.String, the escaper every generated
+// evaluates to exactly s; it is escape.NixString, the escaper every generated
 // file uses, so an edited value is written as generation would write it.
-func QuoteString(s string) string { return nixlang.String(s) }
+func QuoteString(s string) string { return escape.NixString(s) }
 
 // UnquoteString decodes a Nix double-quoted string literal without
 // interpolation, quotes included: the inverse of QuoteString.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
@@ -61,7 +62,7 @@ func nixWorkflow(p *model.Project, opts model.CI) (Files, []string, error) {
 	var secrets []string
 	if opts.Cachix != "" {
 		v.CachixStep = uses("cachix", opts.PinActions)
-		v.Cachix = &cachixView{Name: yamlString(opts.Cachix), PushFilter: yamlString(pushFilter)}
+		v.Cachix = &cachixView{Name: escape.YAMLString(opts.Cachix), PushFilter: escape.YAMLString(pushFilter)}
 		secrets = append(secrets, "CACHIX_AUTH_TOKEN            a Cachix auth token that may write to the "+opts.Cachix+" cache")
 	}
 	systems := opts.Systems
@@ -70,12 +71,12 @@ func nixWorkflow(p *model.Project, opts model.CI) (Files, []string, error) {
 	}
 	for _, s := range model.Systems {
 		if slices.Contains(systems, s) {
-			v.Matrix = append(v.Matrix, matrixView{System: yamlString(s), Runner: yamlString(runners[s])})
+			v.Matrix = append(v.Matrix, matrixView{System: escape.YAMLString(s), Runner: escape.YAMLString(runners[s])})
 		}
 	}
 	// nixgen computes Go's vendorHash with the Go it runs beside, so Go
 	// projects run it in the flake's devShell (the flake's Go version).
-	v.Generated = &generatedView{Runner: yamlString(runners[model.DefaultSystem]), Shell: "nix shell --inputs-from . nixpkgs#go --command", Deps: "--deps"}
+	v.Generated = &generatedView{Runner: escape.YAMLString(runners[model.DefaultSystem]), Shell: "nix shell --inputs-from . nixpkgs#go --command", Deps: "--deps"}
 	if p.Language == model.Go {
 		v.Generated.Shell = "nix develop --command"
 	}
@@ -86,10 +87,10 @@ func nixWorkflow(p *model.Project, opts model.CI) (Files, []string, error) {
 				Hint: "pass --service to write one, or drop --deploy-repo"}
 		}
 		v.Notify = &notifyView{
-			Name:   yamlString("notify " + opts.DeployRepo),
-			Repo:   yamlString(opts.DeployRepo),
-			Event:  yamlString(DispatchEvent(s.Name)),
-			Runner: yamlString(runners[model.DefaultSystem]),
+			Name:   escape.YAMLString("notify " + opts.DeployRepo),
+			Repo:   escape.YAMLString(opts.DeployRepo),
+			Event:  escape.YAMLString(DispatchEvent(s.Name)),
+			Runner: escape.YAMLString(runners[model.DefaultSystem]),
 		}
 		secrets = append(secrets,
 			"NIXOS_CONFIG_DISPATCH_TOKEN  a fine-grained token with Contents: read and write on",
@@ -105,7 +106,7 @@ func nixWorkflow(p *model.Project, opts model.CI) (Files, []string, error) {
 		}
 	}
 	for i, c := range v.HeaderComment {
-		v.HeaderComment[i] = yamlComment(c)
+		v.HeaderComment[i] = escape.YAMLComment(c)
 	}
 	out, err := executeWorkflow("nix.yml.tmpl", v)
 	if err != nil {

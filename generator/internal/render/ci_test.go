@@ -1,92 +1,14 @@
 package render
 
 import (
-	"bytes"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/rhysd/actionlint"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/internal/nixtest"
 )
-
-var hostile = []string{
-	"plain", `quote " and backslash \`, "it's", "${{ secrets.TOKEN }}", "$${{x}}", "${{", "}}",
-	"line\nbreak\ttab\rcr", "# not a comment", "key: value", "- item", "*alias", "&anchor", "!tag",
-	"ünïcødé ✓ 😀", "\x01\x7f", "\u2028\u2029\u0085", "", " lead and trail ", "%n %% $HOME `id` $(id)",
-}
-
-// TestYAMLString checks that yamlString values read back as the same
-// string, and that GitHub sees no expression in them except the one that
-// spells "${{".
-func TestYAMLString(t *testing.T) {
-	for _, s := range hostile {
-		src := "on: push\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n        env:\n          V: " + yamlString(s) + "\n"
-		w, errs := actionlint.Parse([]byte(src))
-		if len(errs) > 0 {
-			t.Errorf("yamlString(%q) = %s does not parse: %v", s, yamlString(s), errs)
-			continue
-		}
-		var got string
-		for _, v := range w.Jobs["j"].Steps[0].Env.Vars {
-			got = v.Value.Value
-		}
-		if want := strings.ReplaceAll(s, "${{", "${{ '${{' }}"); got != want {
-			t.Errorf("yamlString(%q) reads back as %q, want %q", s, got, want)
-		}
-		linter, err := actionlint.NewLinter(&bytes.Buffer{}, &actionlint.LinterOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if errs, err := linter.Lint("w.yml", []byte(src), nil); err != nil || len(errs) > 0 {
-			t.Errorf("yamlString(%q): actionlint: %v %v", s, errs, err)
-		}
-	}
-}
-
-// TestShellQuote runs every quoted word through sh and compares.
-func TestYAMLComment(t *testing.T) {
-	for _, s := range hostile {
-		src := "# " + yamlComment(s) + "\non: push\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n"
-		if _, errs := actionlint.Parse([]byte(src)); len(errs) > 0 {
-			t.Errorf("yamlComment(%q) breaks the file: %v", s, errs)
-		}
-	}
-}
-
-func TestShellQuote(t *testing.T) {
-	sh := nixtest.Require(t, "sh")
-	for _, s := range hostile {
-		if strings.ContainsRune(s, 0) {
-			continue
-		}
-		for _, quote := range []func(string) string{shellQuote, shellWord} {
-			out, err := exec.Command(sh, "-c", "printf %s "+quote(s)).Output()
-			if err != nil || string(out) != s {
-				t.Errorf("sh reads %s back as %q (%v), want %q", quote(s), out, err, s)
-			}
-		}
-	}
-}
-
-func TestUnitQuoting(t *testing.T) {
-	for _, tc := range []struct{ got, want string }{
-		{unitText("50% off\nnext line \\"), "50%% off next line"},
-		{unitQuote(`A=b "c" \d %e`), `"A=b \"c\" \\d %%e"`},
-		{unitArg("/usr/local/lib/app/app"), "/usr/local/lib/app/app"},
-		{unitArg("with space"), `"with space"`},
-		{execArg("$HOME"), `"$$HOME"`},
-		{execArg("--listen"), "--listen"},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("got %s, want %s", tc.got, tc.want)
-		}
-	}
-}
 
 func serviceProject(lang model.Language, port int) *model.Project {
 	p := &model.Project{

@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/model"
-	"github.com/nixgen/nixgen/generator/internal/nixlang"
 )
 
 // HostConfiguration is where `nixgen host` puts the machine-specific part
@@ -60,7 +60,7 @@ type hostWorkflowView struct {
 // HostConfiguration).
 func Host(h *model.Host, pin string) (Files, error) {
 	app := h.App
-	if !nixlang.IsIdent(app.Input) {
+	if !escape.IsNixIdent(app.Input) {
 		return nil, fmt.Errorf("render: flake input name %q is not an identifier", app.Input)
 	}
 	cfgPath := HostConfiguration(h.Name)
@@ -70,18 +70,18 @@ func Host(h *model.Host, pin string) (Files, error) {
 			"`nixgen host --force` rewrites this file; " + cfgPath + " is yours",
 			"(nixgen writes it once and never again).",
 		},
-		Description:   nixlang.String("NixOS configuration of " + h.Name),
-		NixpkgsURL:    nixlang.String("github:NixOS/nixpkgs/" + h.Channel),
+		Description:   escape.NixString("NixOS configuration of " + h.Name),
+		NixpkgsURL:    escape.NixString("github:NixOS/nixpkgs/" + h.Channel),
 		AppInput:      app.Input,
-		AppURL:        nixlang.String(app.URL),
-		System:        nixlang.String(h.System),
-		HostAttr:      nixlang.AttrName(h.Name),
-		HostSelect:    nixlang.Select("self.nixosConfigurations", h.Name),
-		HostName:      nixlang.String(h.Name),
-		Configuration: nixlang.Path(cfgPath),
-		ServiceAttr:   nixlang.AttrName(app.Service),
-		Hostname:      nixlang.String(h.Hostname),
-		SSHUser:       nixlang.String(h.SSHUser),
+		AppURL:        escape.NixString(app.URL),
+		System:        escape.NixString(h.System),
+		HostAttr:      escape.NixAttrName(h.Name),
+		HostSelect:    escape.NixSelect("self.nixosConfigurations", h.Name),
+		HostName:      escape.NixString(h.Name),
+		Configuration: escape.NixPath(cfgPath),
+		ServiceAttr:   escape.NixAttrName(app.Service),
+		Hostname:      escape.NixString(h.Hostname),
+		SSHUser:       escape.NixString(h.SSHUser),
 		AppComment: []string{
 			"The app. .github/workflows/deploy.yml moves its lock entry to the newest",
 			"commit when the app's CI announces a green build of main. It keeps the",
@@ -96,21 +96,21 @@ func Host(h *model.Host, pin string) (Files, error) {
 		fv.AppComment = append(fv.AppComment, "A local path: CI cannot fetch it. Point it at the app's repository, e.g. github:OWNER/REPO.")
 	}
 	if h.SSHUser != "root" {
-		fv.DeployUser = &deployUserView{Attr: nixlang.AttrName(h.SSHUser), Name: nixlang.String(h.SSHUser), NameComment: nixlang.Comment(h.SSHUser)}
+		fv.DeployUser = &deployUserView{Attr: escape.NixAttrName(h.SSHUser), Name: escape.NixString(h.SSHUser), NameComment: escape.NixComment(h.SSHUser)}
 	}
 	if h.Cachix != "" {
-		fv.Substituter = nixlang.String("https://" + h.Cachix + ".cachix.org")
+		fv.Substituter = escape.NixString("https://" + h.Cachix + ".cachix.org")
 		if h.CachixKey != "" {
-			fv.TrustedPublicKey = nixlang.String(h.CachixKey)
+			fv.TrustedPublicKey = escape.NixString(h.CachixKey)
 		} else {
-			fv.KeyComment = nixlang.Comment("the key shown on https://app.cachix.org/cache/" + h.Cachix)
+			fv.KeyComment = escape.NixComment("the key shown on https://app.cachix.org/cache/" + h.Cachix)
 		}
 	}
 	for i, c := range fv.HeaderComment {
-		fv.HeaderComment[i] = nixlang.Comment(c)
+		fv.HeaderComment[i] = escape.NixComment(c)
 	}
 	for i, c := range fv.AppComment {
-		fv.AppComment[i] = nixlang.Comment(c)
+		fv.AppComment[i] = escape.NixComment(c)
 	}
 	flake, err := execute("host-flake.nix.tmpl", fv)
 	if err != nil {
@@ -118,11 +118,11 @@ func Host(h *model.Host, pin string) (Files, error) {
 	}
 
 	cv := hostConfigurationView{
-		PathComment:  nixlang.Comment(cfgPath),
-		HostComment:  nixlang.Comment(h.Name),
-		KeysUser:     nixlang.AttrName(h.SSHUser),
-		StateVersion: nixlang.String(stateVersion(h.Channel)),
-		Assertion: nixlang.String(cfgPath + ": replace the placeholder hardware, boot and SSH settings with " +
+		PathComment:  escape.NixComment(cfgPath),
+		HostComment:  escape.NixComment(h.Name),
+		KeysUser:     escape.NixAttrName(h.SSHUser),
+		StateVersion: escape.NixString(stateVersion(h.Channel)),
+		Assertion: escape.NixString(cfgPath + ": replace the placeholder hardware, boot and SSH settings with " +
 			h.Name + "'s, then delete this assertion."),
 	}
 	configuration, err := execute("host-configuration.nix.tmpl", cv)
@@ -131,22 +131,22 @@ func Host(h *model.Host, pin string) (Files, error) {
 	}
 
 	wv := hostWorkflowView{
-		Name:        yamlString("deploy " + h.Name),
-		Event:       yamlString(DispatchEvent(app.Service)),
-		Group:       yamlString("deploy-" + h.Name),
-		Environment: yamlString(h.Name),
-		Runner:      yamlString(runners[h.System]),
+		Name:        escape.YAMLString("deploy " + h.Name),
+		Event:       escape.YAMLString(DispatchEvent(app.Service)),
+		Group:       escape.YAMLString("deploy-" + h.Name),
+		Environment: escape.YAMLString(h.Name),
+		Runner:      escape.YAMLString(runners[h.System]),
 		Checkout:    uses("checkout", pin),
 		InstallNix:  uses("install-nix", pin),
-		Input:       yamlString(app.Input),
-		Toplevel:    yamlString(".#nixosConfigurations." + flakeAttr(h.Name) + ".config.system.build.toplevel"),
-		Node:        yamlString(".#" + flakeAttr(h.Name)),
-		UpdateName:  yamlString("update the " + app.Input + " input"),
-		BuildName:   yamlString("build " + h.Name),
+		Input:       escape.YAMLString(app.Input),
+		Toplevel:    escape.YAMLString(".#nixosConfigurations." + flakeAttr(h.Name) + ".config.system.build.toplevel"),
+		Node:        escape.YAMLString(".#" + flakeAttr(h.Name)),
+		UpdateName:  escape.YAMLString("update the " + app.Input + " input"),
+		BuildName:   escape.YAMLString("build " + h.Name),
 	}
 	if h.Cachix != "" {
 		wv.CachixStep = uses("cachix", pin)
-		wv.Cachix = yamlString(h.Cachix)
+		wv.Cachix = escape.YAMLString(h.Cachix)
 	}
 	keys := "the public key in " + cfgPath
 	wv.HeaderComment = []string{
@@ -165,7 +165,7 @@ func Host(h *model.Host, pin string) (Files, error) {
 			"  CACHIX_AUTH_TOKEN   only for a private "+h.Cachix+" cache: a token that may read it")
 	}
 	for i, c := range wv.HeaderComment {
-		wv.HeaderComment[i] = yamlComment(c)
+		wv.HeaderComment[i] = escape.YAMLComment(c)
 	}
 	workflow, err := executeWorkflow("host.yml.tmpl", wv)
 	if err != nil {
@@ -181,7 +181,7 @@ func Host(h *model.Host, pin string) (Files, error) {
 // flakeAttr writes an attribute name for a flake reference's fragment
 // (.#name), quoting it when it is not a plain identifier.
 func flakeAttr(name string) string {
-	return nixlang.AttrName(name)
+	return escape.NixAttrName(name)
 }
 
 var releaseRE = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}$`)

@@ -3,7 +3,7 @@
 package render
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -32,17 +32,16 @@ func init() {
 	tmpl = template.Must(template.New("").Option("missingkey=error").Funcs(template.FuncMap{
 		"include": include,
 		"indent":  indent,
+		// Bound to the output of each execution; see execute.
+		"nix": func(any) (string, error) { return "", errors.New("nix outside execute") },
 	}).ParseFS(templates.FS, "*.tmpl"))
 }
 
 // include renders the named template, without the line breaks around it,
 // so a template can place it and indent it.
 func include(name string, data any) (string, error) {
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", err
-	}
-	return strings.Trim(buf.String(), "\n"), nil
+	out, err := execute(name, data)
+	return strings.Trim(string(out), "\n"), err
 }
 
 // indent adds n spaces before every non-empty line of s.
@@ -57,12 +56,15 @@ func indent(n int, s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// execute renders the named template into a cursor, with nix bound to it so
+// that it lays values out where the template places them.
 func execute(name string, view any) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, name, view); err != nil {
+	var c cursor
+	t := template.Must(tmpl.Clone()).Funcs(template.FuncMap{"nix": c.nix})
+	if err := t.ExecuteTemplate(&c, name, view); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return c.buf.Bytes(), nil
 }
 
 // formatter returns the nixpkgs attribute of the RFC 166 formatter on the

@@ -1,0 +1,13 @@
+package escape
+
+import "encoding/json"
+
+// PythonString returns s as a Python string literal that evaluates to s.
+// A JSON string as encoding/json writes it is one: its escapes (\" \\ \n
+// \uXXXX and the like) are Python's too, and it writes characters beyond
+// U+FFFF raw, never as a surrogate pair (which Python would read as two
+// characters). Invalid UTF-8 becomes U+FFFD.
+func PythonString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
+}
