@@ -112,15 +112,24 @@ func Bump(ctx context.Context, o BumpOptions) (*BumpReport, error) {
 
 // sinkPaths keys files under one directory for sink.Write, which writes
 // them all or none: the current directory when every file is inside it,
-// else the file system root. Bump rewrites files in place.
+// else the file system root. Bump rewrites files in place: a file named
+// through a symlink is keyed by the file the link names, which is written,
+// and the link stays.
 func sinkPaths(files map[string][]byte) (string, Files, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", nil, err
 	}
+	if real, err := filepath.EvalSymlinks(wd); err == nil {
+		wd = real
+	}
 	var inside, abs Files
 	for p, data := range files {
-		a, err := filepath.Abs(p)
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", nil, err
+		}
+		a, err := filepath.Abs(real)
 		if err != nil {
 			return "", nil, err
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/nixgen/nixgen/generator/internal/gomod"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/plan"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 	"github.com/nixgen/nixgen/generator/internal/render"
 	"github.com/nixgen/nixgen/generator/internal/resolve"
 	"github.com/nixgen/nixgen/generator/internal/sink"
@@ -196,9 +197,11 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 		if err := resolve.GoVendor(ctx, p, dir, c.FakeVendorHash, nil); err != nil {
 			return nil, nil, located(dir, err)
 		}
-		plan.GoToolchain(p.Go) // the vendorHash decides the Go version
+		if err := plan.GoToolchain(p.Go, c.Channel); err != nil { // the vendorHash decides the Go version
+			return nil, nil, located(dir, err)
+		}
 	}
-	existing, _ := os.ReadFile(filepath.Join(dir, "flake.nix"))
+	existing, _ := projfs.ReadFile(os.DirFS(dir), "flake.nix") // never a FIFO or a link out of the tree
 	src, err := resolve.Source(ctx, p, resolve.SourceOptions{Src: c.Src, Builder: builder, Dir: dir, Existing: existing, Progress: progress})
 	if err != nil {
 		return nil, nil, located(dir, err)

@@ -171,9 +171,11 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 			})
 		}
 		p.Server = looksLikeServer(own)
-		if p.Service, err = detectListen(fsys, def.Dir, own); err != nil {
+		var warnings []string
+		if p.Service, warnings, err = detectListen(fsys, def.Dir, own); err != nil {
 			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
 		}
+		p.Warnings = append(p.Warnings, warnings...)
 	}
 
 	if _, err := fs.Stat(fsys, ".config/nextest.toml"); err == nil {
@@ -204,10 +206,18 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 	if root.Workspace == nil {
 		return members, nil
 	}
-	excluded := map[string]bool{}
+	excluded, literal := map[string]bool{}, map[string]bool{}
 	for _, e := range root.Workspace.Exclude {
 		excluded[path.Clean(e)] = true
 	}
+	for _, m := range root.Workspace.Members {
+		if !isGlob(m) {
+			literal[path.Clean(m)] = true
+		}
+	}
+	// As in Cargo, exclude covers a path and all below it, except what a
+	// member named without a glob covers.
+	isExcluded := func(d string) bool { return within(excluded, d) && !within(literal, d) }
 	dirs := map[string]bool{}
 	for _, pattern := range root.Workspace.Members {
 		pattern = path.Clean(pattern)
@@ -215,19 +225,19 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q is outside the repository", pattern),
 				Hint: "run nixgen at the repository root that contains every member"}
 		}
-		matches, err := fs.Glob(fsys, pattern)
+		matches, err := globMembers(fsys, pattern)
 		if err != nil {
 			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member pattern %q: %v", pattern, err)}
 		}
-		if len(matches) == 0 && !strings.ContainsAny(pattern, "*?[") {
+		if len(matches) == 0 && !isGlob(pattern) {
 			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q does not exist", pattern)}
 		}
 		for _, d := range matches {
-			if excluded[d] || d == "." {
+			if isExcluded(d) || d == "." {
 				continue
 			}
 			if _, err := fs.Stat(fsys, path.Join(d, "Cargo.toml")); err != nil {
-				if strings.ContainsAny(pattern, "*?[") {
+				if isGlob(pattern) {
 					continue // globs may match directories that are not crates
 				}
 				return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q has no Cargo.toml", d)}
@@ -242,7 +252,7 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 				return
 			}
 			d2 := path.Clean(d.Path)
-			if !strings.HasPrefix(d2, "../") && !excluded[d2] && d2 != "." {
+			if !strings.HasPrefix(d2, "../") && !isExcluded(d2) && d2 != "." {
 				if _, err := fs.Stat(fsys, path.Join(d2, "Cargo.toml")); err == nil {
 					dirs[d2] = true
 				}

@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // How a Rust server learns its address, as far as it is plain to see in the
@@ -35,9 +37,13 @@ var (
 	healthRE    = regexp.MustCompile(`"(/(?:healthz|health|livez|readyz|ping|status))"`)
 )
 
-// detectListen scans the .rs files under dir for the address wiring.
-func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Service, error) {
+// detectListen scans the .rs files under dir for the address wiring. An
+// environment variable or flag name that is not one (clap's env = "..."
+// holds any string) is left out with a warning: the names are written
+// into the module, a systemd unit and a shell script.
+func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Service, []string, error) {
 	s := &model.Service{}
+	var warnings []string
 	type found struct{ file, text string }
 	var files []found
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -57,7 +63,11 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 			return nil
 		}
 		if strings.HasSuffix(p, ".rs") && path.Base(p) != "build.rs" {
-			data, err := fs.ReadFile(fsys, p)
+			data, err := projfs.ReadFile(fsys, p)
+			if skip, ok := projfs.Skipped(err); ok {
+				warnings = append(warnings, skip.Error())
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -66,7 +76,7 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].file < files[j].file })
 
@@ -98,7 +108,7 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 			case isListenName(name):
 				if s.ListenEnv == "" {
 					s.ListenEnv = name
-					if hp := hostPortRE.FindStringSubmatch(rest); hp != nil {
+					if hp := hostPortRE.FindStringSubmatch(rest); hp != nil && ident.ListenHost(strings.Trim(hp[1], "[]")) {
 						s.Address = strings.Trim(hp[1], "[]")
 						setPort(hp[2], at(f, m[0]))
 					}
@@ -113,13 +123,21 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 			attrs, field := f.text[m[2]:m[3]], f.text[m[4]:m[5]]
 			flag := ""
 			if l := clapLongRE.FindStringSubmatch(attrs); l != nil {
-				flag = "--" + l[1]
+				if ident.FlagName(l[1]) {
+					flag = "--" + l[1]
+				} else {
+					warnings = append(warnings, fmt.Sprintf("%s: long = \"...\" is not a flag name nixgen can pass on the command line; ignored", at(f, m[0])))
+				}
 			} else if clapBareLongRE.MatchString(attrs) {
 				flag = "--" + strings.ReplaceAll(field, "_", "-")
 			}
 			env := ""
 			if e := clapEnvRE.FindStringSubmatch(attrs); e != nil {
-				env = e[1]
+				if ident.EnvName(e[1]) {
+					env = e[1]
+				} else {
+					warnings = append(warnings, fmt.Sprintf("%s: env = \"...\" is not an environment variable name (letters, digits and _); ignored", at(f, m[0])))
+				}
 			}
 			def := ""
 			if d := clapDefRE.FindStringSubmatch(attrs); d != nil {
@@ -139,7 +157,7 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 				} else if flag != "" && s.HostFlag == "" && s.HostEnv == "" {
 					s.HostFlag = flag
 				}
-				if def != "" && s.Address == "" {
+				if def != "" && s.Address == "" && ident.ListenHost(def) {
 					s.Address = def
 				}
 			case isListenName(strings.ToUpper(field)):
@@ -148,7 +166,7 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 				} else if flag != "" && s.ListenFlag == "" && s.ListenEnv == "" {
 					s.ListenFlag = flag
 				}
-				if hp := defHostPortRE.FindStringSubmatch(def); hp != nil {
+				if hp := defHostPortRE.FindStringSubmatch(def); hp != nil && ident.ListenHost(strings.Trim(hp[1], "[]")) {
 					s.Address = strings.Trim(hp[1], "[]")
 					setPort(hp[2], at(f, m[0]))
 				}
@@ -194,7 +212,7 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 			s.Config.Format = "json"
 		}
 	}
-	return s, nil
+	return s, warnings, nil
 }
 
 func isListenName(name string) bool {

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // manifest is the part of a Cargo.toml that nixgen reads.
@@ -131,11 +132,23 @@ func (d *depSpec) UnmarshalTOML(v any) error {
 	return nil
 }
 
+// readError is the input error for a manifest or lock file that cannot be
+// read: the reason without the path, which the error names already.
+func readError(name string, err error) error {
+	msg := err.Error()
+	if skip, ok := projfs.Skipped(err); ok {
+		msg = skip.Why
+	} else if inner := errors.Unwrap(err); inner != nil {
+		msg = inner.Error()
+	}
+	return &diag.InputError{File: name, Msg: "cannot read: " + msg, Err: err}
+}
+
 // readManifest parses the Cargo.toml at name (a path inside fsys).
 func readManifest(fsys fs.FS, name string) (*manifest, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := projfs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, &diag.InputError{File: name, Msg: "cannot read: " + errors.Unwrap(err).Error(), Err: err}
+		return nil, readError(name, err)
 	}
 	var m manifest
 	if _, err := diag.DecodeTOML(name, data, &m); err != nil {

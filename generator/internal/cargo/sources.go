@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // Files a Rust build reads that a Cargo-aware source filter (crane's
@@ -79,7 +80,11 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 				return nil
 			}
 			seen[p] = true
-			data, err := fs.ReadFile(fsys, p)
+			data, err := projfs.ReadFile(fsys, p)
+			if skip, ok := projfs.Skipped(err); ok {
+				s.warnings = append(s.warnings, skip.Error())
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -114,7 +119,10 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 		// Paths named in the build script.
 		if script := mb.m.buildScript(fsys, mb.dir); script != "" {
 			bp := path.Join(mb.dir, script)
-			data, err := fs.ReadFile(fsys, bp)
+			data, err := projfs.ReadFile(fsys, bp)
+			if skip, ok := projfs.Skipped(err); ok {
+				s.warnings = append(s.warnings, skip.Error())
+			}
 			if err == nil {
 				for _, m := range anyStrRE.FindAllStringSubmatch(string(data), -1) {
 					lit := unescapeRust(m[1])

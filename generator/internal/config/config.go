@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/escape"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // FileName is where the choices live, at the project root.
@@ -60,7 +61,7 @@ type CI struct {
 
 // Load reads nixgen.toml from fsys; ok is false when there is none.
 func Load(fsys fs.FS) (cfg *Config, ok bool, err error) {
-	data, err := fs.ReadFile(fsys, FileName)
+	data, err := projfs.ReadFile(fsys, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, false, nil
 	}

@@ -13,7 +13,7 @@ const (
 	ExitOK    = 0 // success
 	ExitDrift = 1 // a check found generated files or pins out of date
 	ExitInput = 2 // bad usage or bad input; nothing was written
-	ExitTool  = 3 // an external tool or the network failed
+	ExitTool  = 3 // an external tool, the network or the disk failed (ToolError, WriteError)
 )
 
 // InputError is a problem with the user's project files or flags.
@@ -70,6 +70,20 @@ func (e *ToolError) Error() string {
 
 func (e *ToolError) Unwrap() error { return e.Err }
 
+// WriteError is a failure to write the generated files (a full disk, a
+// read-only file system, a symlink leading out of the tree). It maps to
+// ExitTool: the input was fine, the machine refused. Nothing was changed.
+type WriteError struct {
+	Path string // the file or directory, as the user named it
+	Err  error
+}
+
+func (e *WriteError) Error() string {
+	return fmt.Sprintf("writing %s: %v; nothing was written", e.Path, e.Err)
+}
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
 // ExistsError reports files that would be overwritten.
 type ExistsError struct{ Paths []string }
 
@@ -91,10 +105,11 @@ func ExitCode(err error) int {
 	}
 	var drift *DriftError
 	var tool *ToolError
+	var write *WriteError
 	switch {
 	case errors.As(err, &drift):
 		return ExitDrift
-	case errors.As(err, &tool):
+	case errors.As(err, &tool), errors.As(err, &write):
 		return ExitTool
 	default:
 		return ExitInput

@@ -9,11 +9,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // source is a parsed package: what the command analyses read.
 type source struct {
 	*pkg
+	fset    *token.FileSet // positions of files, for warnings
 	files   []*ast.File
 	imports []map[string]string // per file: local name -> import path
 }
@@ -32,9 +35,13 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 		if s, ok := parsed[pk.ImportPath]; ok {
 			return s, nil
 		}
-		s := &source{pkg: pk}
+		s := &source{pkg: pk, fset: fset}
 		for _, name := range pk.Files {
-			data, err := fs.ReadFile(fsys, name)
+			data, err := projfs.ReadFile(fsys, name)
+			if skip, ok := projfs.Skipped(err); ok {
+				p.Warnings = append(p.Warnings, skip.Error())
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
@@ -82,8 +89,11 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 			p.Server = true
 			if p.Listen.Kind == ListenUnknown && p.Listen.Port == 0 {
 				for _, s := range srcs {
-					if l, ok := s.listen(); ok {
+					if l, warning, ok := s.listen(); ok {
 						p.Listen = l
+						if warning != "" {
+							p.Warnings = append(p.Warnings, warning)
+						}
 						break
 					}
 				}

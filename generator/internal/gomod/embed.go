@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // Embeds returns the files and directories that //go:embed directives in
@@ -33,7 +34,10 @@ func Embeds(fsys fs.FS) ([]string, error) {
 		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, p)
+		data, err := projfs.ReadFile(fsys, p)
+		if _, ok := projfs.Skipped(err); ok {
+			return nil // loadPackages warns about the files of packages
+		}
 		if err != nil {
 			return err
 		}

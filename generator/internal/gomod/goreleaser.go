@@ -9,6 +9,7 @@ import (
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // goreleaserFiles are the names goreleaser looks for, in its order.
@@ -30,10 +31,14 @@ var goreleaserFiles = []string{".goreleaser.yaml", ".goreleaser.yml", "gorelease
 // The config is read with a small YAML subset (block and flow sequences,
 // plain, quoted and block scalars); anchors and merge keys are not
 // followed. Without explicit ldflags the result is nil.
-func goreleaserLdflags(fsys fs.FS) ([]string, error) {
+func goreleaserLdflags(fsys fs.FS, warn func(string)) ([]string, error) {
 	for _, name := range goreleaserFiles {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := projfs.ReadFile(fsys, name)
 		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if skip, ok := projfs.Skipped(err); ok {
+			warn(skip.Error())
 			continue
 		}
 		if err != nil {
@@ -306,10 +311,11 @@ func translateLdflags(values []string) []string {
 				seenX[sym] = true
 			}
 			if paired {
-				if strings.ContainsAny(translated, " \t") {
-					translated = "'" + translated + "'"
+				quoted, ok := quoteLdflag(translated)
+				if !ok {
+					continue // no quoting of go's carries it
 				}
-				out = append(out, name+" "+translated)
+				out = append(out, name+" "+quoted)
 				continue
 			}
 			if !slices.Contains(out, name) {
@@ -347,46 +353,60 @@ func translateTemplate(s string) (string, bool) {
 	}
 }
 
-// splitQuoted splits s at spaces outside single or double quotes, the way
-// the go command splits -ldflags, keeping a {{ template }} in one piece.
+// splitQuoted splits s as the go command splits -ldflags
+// (cmd/internal/quoted.Split), which is what goreleaser's ldflags reach:
+// fields at white space; a field that starts with ' or " runs to the next
+// such quote, with no escapes; a quote inside a field is a plain
+// character. A {{ template }} stays in one piece, as goreleaser fills it
+// in before go splits. An unterminated quote leaves the rest out.
 func splitQuoted(s string) []string {
 	var words []string
-	var cur strings.Builder
-	var quote byte
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case strings.HasPrefix(s[i:], "{{"):
-			end := strings.Index(s[i:], "}}")
-			if end < 0 {
-				end = len(s) - i - 2
-			}
-			cur.WriteString(s[i : i+end+2])
-			i += end + 1
-			inWord = true
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case c == '\'' || c == '"':
-			quote = c
-			inWord = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteByte(c)
-			inWord = true
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for i := 0; i < len(s); {
+		for i < len(s) && isSpace(s[i]) {
+			i++
 		}
-	}
-	if inWord {
-		words = append(words, cur.String())
+		if i == len(s) {
+			break
+		}
+		if q := s[i]; q == '\'' || q == '"' {
+			end := strings.IndexByte(s[i+1:], q)
+			if end < 0 {
+				break
+			}
+			words = append(words, s[i+1:i+1+end])
+			i += end + 2
+			continue
+		}
+		start := i
+		for i < len(s) && !isSpace(s[i]) {
+			if strings.HasPrefix(s[i:], "{{") {
+				if end := strings.Index(s[i:], "}}"); end >= 0 {
+					i += end + 2
+					continue
+				}
+			}
+			i++
+		}
+		words = append(words, s[start:i])
 	}
 	return words
+}
+
+// quoteLdflag writes one word of -ldflags so that the go command reads it
+// back whole (see splitQuoted): as it is when it needs no quotes, else in
+// single quotes, or double quotes when it holds a single quote. A word
+// with both, or with a quote character first and white space, cannot be
+// written: ok is false.
+func quoteLdflag(w string) (string, bool) {
+	needs := w == "" || strings.ContainsAny(w, " \t\n\r") || w[0] == '\'' || w[0] == '"'
+	switch {
+	case !needs:
+		return w, true
+	case !strings.Contains(w, "'"):
+		return "'" + w + "'", true
+	case !strings.Contains(w, `"`):
+		return `"` + w + `"`, true
+	}
+	return "", false
 }

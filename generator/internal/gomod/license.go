@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // licenseRule recognises one licence by phrases of its text: a rule
@@ -52,7 +54,7 @@ func licenseFile(name string) bool {
 // agree on one licence, "" when there is none, it is unknown, or several
 // (dual licensing) are found. A GPL COPYING beside COPYING.LESSER is the
 // conventional layout of an LGPL project.
-func detectLicense(fsys fs.FS) (string, error) {
+func detectLicense(fsys fs.FS, warn func(string)) (string, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return "", fmt.Errorf("read root: %w", err)
@@ -63,7 +65,11 @@ func detectLicense(fsys fs.FS) (string, error) {
 		if e.IsDir() || !licenseFile(e.Name()) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, e.Name())
+		data, err := projfs.ReadFile(fsys, e.Name())
+		if skip, ok := projfs.Skipped(err); ok {
+			warn(skip.Error())
+			continue
+		}
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", e.Name(), err)
 		}

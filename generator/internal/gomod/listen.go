@@ -1,6 +1,7 @@
 package gomod
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/nixgen/nixgen/generator/internal/ident"
 )
 
 // ListenKind says where a server's listen address comes from.
@@ -58,9 +61,12 @@ type scope struct {
 }
 
 // listen finds the first listen site of the package and reads its address.
-func (s *source) listen() (Listen, bool) {
+// An address, variable or flag it cannot take as it is comes with a
+// warning at the site, and is left unknown.
+func (s *source) listen() (Listen, string, bool) {
 	for i, f := range s.files {
 		var result Listen
+		var warning string
 		found := false
 		for _, decl := range f.Decls {
 			var body *ast.BlockStmt
@@ -76,16 +82,21 @@ func (s *source) listen() (Listen, bool) {
 				}
 				sc := scope{s: s, file: i, fn: body}
 				if v, ok := sc.listenSite(n); ok {
-					result, found = v.toListen(), true
+					var why string
+					result, why = v.toListen()
+					found = true
+					if why != "" {
+						warning = fmt.Sprintf("%s: %s", s.fset.Position(n.Pos()), why)
+					}
 				}
 				return !found
 			})
 			if found {
-				return result, true
+				return result, warning, true
 			}
 		}
 	}
-	return Listen{}, false
+	return Listen{}, "", false
 }
 
 // listenSite reads the address of a call or literal that starts a server.
@@ -465,29 +476,48 @@ func isEnvName(s string) bool {
 	return true
 }
 
-// toListen turns the value of a listen address into a Listen.
-func (v value) toListen() Listen {
-	l := Listen{Kind: v.kind, Name: v.name, PortOnly: v.portOnly}
+// toListen turns the value of a listen address into a Listen. The names
+// and the address reach a shell script, the module and the unit, so only
+// what ident accepts is taken: anything else is unknown, and why says so
+// (without repeating the value, which may be anything).
+func (v value) toListen() (l Listen, why string) {
+	switch {
+	case v.kind == ListenEnv && !ident.EnvName(v.name):
+		return Listen{}, "the listen address comes from an environment variable whose name is not one (letters, digits and _); the address is left unknown"
+	case v.kind == ListenFlag && !ident.FlagName(v.name):
+		return Listen{}, "the listen address comes from a flag whose name nixgen cannot pass on a command line; the address is left unknown"
+	}
+	l = Listen{Kind: v.kind, Name: v.name, PortOnly: v.portOnly}
 	if v.kind == ListenUnknown {
 		if !v.hasLit {
-			return Listen{}
+			return Listen{}, ""
 		}
 		l.Kind, l.Fixed = ListenLiteral, true
 	}
+	ok := true
 	if v.hasLit {
-		if port, err := strconv.Atoi(v.lit); err == nil {
-			l.Port = port
+		if _, err := strconv.Atoi(v.lit); err == nil {
+			l.Port, ok = ident.Port(v.lit)
 			if v.kind != ListenUnknown {
 				l.PortOnly = true
 			}
 		} else if host, port, err := net.SplitHostPort(v.lit); err == nil {
-			l.Host = host
-			l.Port, _ = strconv.Atoi(port)
-			l.PortOnly = false
+			l.Port, ok = ident.Port(port)
+			ok = ok && ident.ListenHost(host)
+			l.Host, l.PortOnly = host, false
+		} else {
+			ok = v.lit == "" && v.kind != ListenUnknown // no default
 		}
+	}
+	if !ok {
+		if v.kind == ListenUnknown {
+			return Listen{}, "the listen address is not a host:port nixgen can read (a port from 1 to 65535, an IP address or host name); the address is left unknown"
+		}
+		l.Port, l.Host = 0, ""
+		why = "the default listen address is not a host:port nixgen can read (a port from 1 to 65535, an IP address or host name); the default port is left unknown"
 	}
 	if l.Kind == ListenLiteral {
 		l.PortOnly = false
 	}
-	return l
+	return l, why
 }

@@ -50,6 +50,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	if _, err := fs.Stat(fsys, "go.sum"); err == nil {
 		p.Go.HasGoSum = true
 	}
+	p.Warnings = append(p.Warnings, g.Warnings...)
 	if g.License != "" {
 		names, unknown := spdx.Licenses(g.License)
 		p.Licenses = names

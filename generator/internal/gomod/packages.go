@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // pkg is one package of the main module as a linux/amd64 cgo build sees it.
@@ -25,8 +26,10 @@ type pkg struct {
 
 // buildContext evaluates build constraints the way buildGoModule's default
 // build does on x86_64-linux: GOOS=linux, GOARCH=amd64, cgo enabled. File
-// access goes through fsys, so nothing outside the tree is read.
-func buildContext(fsys fs.FS) *build.Context {
+// access goes through fsys and projfs, so nothing outside the tree is
+// read: a directory listing leaves out what projfs would not read (a
+// FIFO, a symlink out of the tree), telling warn.
+func buildContext(fsys fs.FS, warn func(string)) *build.Context {
 	ctx := build.Default
 	ctx.GOOS = "linux"
 	ctx.GOARCH = "amd64"
@@ -53,6 +56,12 @@ func buildContext(fsys fs.FS) *build.Context {
 		}
 		infos := make([]fs.FileInfo, 0, len(entries))
 		for _, e := range entries {
+			if !e.IsDir() { // go/build opens .go, .c, .s, .syso, ... files
+				if skip, ok := projfs.Skipped(projfs.Check(fsys, path.Join(dir, e.Name()))); ok {
+					warn(skip.Error())
+					continue
+				}
+			}
 			fi, err := e.Info()
 			if err != nil {
 				return nil, err
@@ -61,7 +70,7 @@ func buildContext(fsys fs.FS) *build.Context {
 		}
 		return infos, nil
 	}
-	ctx.OpenFile = func(name string) (io.ReadCloser, error) { return fsys.Open(name) }
+	ctx.OpenFile = func(name string) (io.ReadCloser, error) { return projfs.Open(fsys, name) }
 	return &ctx
 }
 
@@ -69,8 +78,8 @@ func buildContext(fsys fs.FS) *build.Context {
 // the root except vendor/, testdata/, names starting with "." or "_" (the
 // go command's own rules) and nested modules (directories with a go.mod).
 // The result is sorted by Dir.
-func loadPackages(fsys fs.FS, modulePath string) ([]*pkg, error) {
-	ctx := buildContext(fsys)
+func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, error) {
+	ctx := buildContext(fsys, warn)
 	var pkgs []*pkg
 	err := fs.WalkDir(fsys, ".", func(dir string, d fs.DirEntry, err error) error {
 		if err != nil {

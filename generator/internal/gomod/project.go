@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // Project is what Detect learns about the Go module at the root of a tree.
@@ -81,6 +82,10 @@ type Project struct {
 	// HealthPath is a health endpoint registered on a router, e.g.
 	// "/healthz"; "" when none.
 	HealthPath string
+
+	// Warnings are what detection left out, and why, with file:line:
+	// files it did not read, values it did not take.
+	Warnings []string
 }
 
 // Main is one main package.
@@ -100,12 +105,15 @@ var ErrNoGoMod = errors.New("go.mod: not found at the root: not a Go module")
 // buildGoModule, and a *diag.InputError, a modfile error or a Go syntax
 // error (all of the form "go.mod:3:1: ...") when a file is malformed.
 func Scan(fsys fs.FS) (*Project, error) {
-	data, err := fs.ReadFile(fsys, "go.mod")
+	data, err := projfs.ReadFile(fsys, "go.mod")
 	if errors.Is(err, fs.ErrNotExist) {
 		if werr := workspaceOnly(fsys); werr != nil {
 			return nil, werr
 		}
 		return nil, ErrNoGoMod
+	}
+	if skip, ok := projfs.Skipped(err); ok {
+		return nil, &diag.InputError{File: "go.mod", Msg: "cannot read: " + skip.Why, Err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("go.mod: %w", err)
@@ -139,7 +147,8 @@ func Scan(fsys fs.FS) (*Project, error) {
 		return nil, err
 	}
 
-	pkgs, err := loadPackages(fsys, p.ModulePath)
+	warn := func(w string) { p.Warnings = append(p.Warnings, w) }
+	pkgs, err := loadPackages(fsys, p.ModulePath, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -152,10 +161,10 @@ func Scan(fsys fs.FS) (*Project, error) {
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err
 	}
-	if p.Ldflags, err = goreleaserLdflags(fsys); err != nil {
+	if p.Ldflags, err = goreleaserLdflags(fsys, warn); err != nil {
 		return nil, err
 	}
-	if p.License, err = detectLicense(fsys); err != nil {
+	if p.License, err = detectLicense(fsys, warn); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -193,7 +202,7 @@ func vendored(fsys fs.FS) (bool, error) {
 		}
 		return false, fmt.Errorf("vendor/modules.txt: %w", err)
 	}
-	data, err := fs.ReadFile(fsys, ".gitignore")
+	data, err := projfs.ReadFile(fsys, ".gitignore")
 	if err != nil {
 		return true, nil
 	}

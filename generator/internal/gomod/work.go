@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // WorkFile describes a go.work at the root that buildGoModule can ignore.
@@ -43,7 +45,7 @@ func (e *WorkError) Error() string {
 
 // detectWork reads go.work at the root, if any.
 func detectWork(fsys fs.FS, mf *modfile.File) (*WorkFile, error) {
-	data, err := fs.ReadFile(fsys, "go.work")
+	data, err := projfs.ReadFile(fsys, "go.work")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -80,7 +82,7 @@ func detectWork(fsys fs.FS, mf *modfile.File) (*WorkFile, error) {
 			// so it only matters if the module needs it.
 			continue
 		}
-		modData, err := fs.ReadFile(fsys, path.Join(dir, "go.mod"))
+		modData, err := projfs.ReadFile(fsys, path.Join(dir, "go.mod"))
 		if err != nil {
 			return nil, &WorkError{Line: line, Col: col, Reason: fmt.Sprintf("use %s: cannot read %s/go.mod: %v", u.Path, dir, err)}
 		}
@@ -113,7 +115,7 @@ func detectWork(fsys fs.FS, mf *modfile.File) (*WorkFile, error) {
 // go.mod: a workspace of modules in subdirectories, each of which is a
 // project of its own for buildGoModule. It returns nil without go.work.
 func workspaceOnly(fsys fs.FS) error {
-	data, err := fs.ReadFile(fsys, "go.work")
+	data, err := projfs.ReadFile(fsys, "go.work")
 	if err != nil {
 		return nil
 	}

@@ -6,8 +6,10 @@ package ident
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/model"
@@ -65,4 +67,38 @@ func FetchURL(u string) error {
 		return nil
 	}
 	return fmt.Errorf("want an https://, ssh://, git:// or file:// URL, or user@host:path")
+}
+
+var (
+	envNameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	flagNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+)
+
+// EnvName reports whether s can be an environment variable name that is
+// written into a shell script, a systemd unit and a Nix attribute set:
+// a letter or underscore, then letters, digits and underscores.
+func EnvName(s string) bool { return envNameRE.MatchString(s) }
+
+// FlagName reports whether s can be a command-line flag's name, without
+// its dashes ("listen-addr", "http.port"): letters, digits, ".", "_" and
+// "-", starting with a letter or digit.
+func FlagName(s string) bool { return flagNameRE.MatchString(s) }
+
+var hostnameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+
+// ListenHost reports whether s can be the host a server listens on, as
+// it is written into the module and the unit: "" (every interface), an
+// IP address, or a host name.
+func ListenHost(s string) bool {
+	return s == "" || net.ParseIP(s) != nil || len(s) <= 253 && hostnameRE.MatchString(s)
+}
+
+// Port reports whether s is a TCP port a service can listen on: 1 to
+// 65535, in decimal digits.
+func Port(s string) (int, bool) {
+	if s == "" || len(s) > 5 || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1 && n <= 65535
 }

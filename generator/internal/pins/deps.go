@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
+	"github.com/nixgen/nixgen/generator/internal/cargo"
 	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/nixedit"
 	"github.com/nixgen/nixgen/generator/internal/resolve"
@@ -171,29 +169,23 @@ func readLockSources(fsys fs.FS) ([]gitSource, error) {
 			Source  string `toml:"source"`
 		} `toml:"package"`
 	}
-	if _, err := toml.Decode(string(data), &lock); err != nil {
-		return nil, &diag.InputError{File: "Cargo.lock", Msg: err.Error(), Err: err}
+	if _, err := diag.DecodeTOML("Cargo.lock", data, &lock); err != nil {
+		return nil, err
 	}
 	var sources []gitSource
 	for _, p := range lock.Package {
-		raw, ok := strings.CutPrefix(p.Source, "git+")
-		if !ok {
+		if !strings.HasPrefix(p.Source, "git+") {
 			continue
 		}
-		repo, commit, ok := strings.Cut(raw, "#")
-		if !ok || commit == "" {
-			return nil, &diag.InputError{File: "Cargo.lock", Msg: fmt.Sprintf("package %s: git source without a locked commit: %s", p.Name, p.Source)}
-		}
-		u, err := url.Parse(repo)
+		repo, commit, err := cargo.ParseGitSource(p.Source)
 		if err != nil {
-			return nil, &diag.InputError{File: "Cargo.lock", Msg: fmt.Sprintf("package %s: %v", p.Name, err)}
+			return nil, &diag.InputError{File: "Cargo.lock", Line: diag.TOMLStringLine(data, p.Source), Msg: fmt.Sprintf("package %s: %v", p.Name, err)}
 		}
-		u.RawQuery = ""
 		key := p.Name + "-" + p.Version
-		i := slices.IndexFunc(sources, func(s gitSource) bool { return s.url == u.String() && s.commit == commit })
+		i := slices.IndexFunc(sources, func(s gitSource) bool { return s.url == repo && s.commit == commit })
 		if i < 0 {
 			i = len(sources)
-			sources = append(sources, gitSource{url: u.String(), commit: commit})
+			sources = append(sources, gitSource{url: repo, commit: commit})
 		}
 		sources[i].keys = append(sources[i].keys, key)
 	}

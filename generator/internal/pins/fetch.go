@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/narhash"
 	"github.com/nixgen/nixgen/generator/internal/nixedit"
 	"github.com/nixgen/nixgen/generator/internal/resolve"
@@ -68,6 +69,11 @@ func (b *bumper) findPins(i int, f File) error {
 	}
 	for _, call := range fetches {
 		p, why := b.newPin(i, f, call)
+		if p != nil {
+			if err := checkRemote(f, call, p.req); err != nil {
+				return err
+			}
+		}
 		if p == nil {
 			b.warnf("%s:%d:%d: %s left as it is: %s", f.Path, call.Pos.Line, call.Pos.Col, call.Func, why)
 			continue
@@ -182,6 +188,39 @@ func (b *bumper) newPin(i int, f File, call nixedit.Fetch) (*pin, string) {
 		p.style, p.prefix, p.suffix = versionStyle, prefix, suffix
 	}
 	return p, ""
+}
+
+// checkRemote refuses a pin whose repository git could take for an
+// option or that no fetcher could name (a space, a control character),
+// at the argument that says so: bump must not hand it to git.
+func checkRemote(f File, call nixedit.Fetch, req resolve.Request) error {
+	at := func(arg string) (int, int) {
+		if b, ok := call.Args[arg]; ok {
+			return lineCol(f.Data, b.Value.Start)
+		}
+		return call.Pos.Line, call.Pos.Col
+	}
+	refuse := func(arg, msg string) error {
+		line, col := at(arg)
+		return &diag.InputError{File: f.Path, Line: line, Col: col, Msg: msg,
+			Hint: "nixgen bump hands this value to git; correct it, or remove the call"}
+	}
+	if call.Func == "fetchFromGitHub" {
+		switch {
+		case !ident.GitHubRepo(req.Owner + "/x"):
+			return refuse("owner", fmt.Sprintf("owner %q is not a GitHub user or organisation name", req.Owner))
+		case !ident.GitHubRepo(req.Owner + "/" + req.Repo):
+			return refuse("repo", fmt.Sprintf("repo %q is not a GitHub repository name", req.Repo))
+		}
+		if err := ident.FetchURL(req.URL); err != nil {
+			return refuse("githubBase", fmt.Sprintf("%s: %v", req.URL, err))
+		}
+		return nil
+	}
+	if err := ident.FetchURL(req.URL); err != nil {
+		return refuse("url", fmt.Sprintf("url %q: %v", req.URL, err))
+	}
+	return nil
 }
 
 // stringArg returns the string value of the call's argument name: a

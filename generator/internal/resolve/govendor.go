@@ -119,11 +119,11 @@ func (h *GoVendorHasher) Hash(ctx context.Context, root string) (GoVendorHash, e
 		environ = os.Environ()
 	}
 
-	tmp, err := os.MkdirTemp("", "nixgen-govendor-")
+	tmp, cleanup, err := tempDir("nixgen-govendor-")
 	if err != nil {
 		return GoVendorHash{}, err
 	}
-	defer os.RemoveAll(tmp)
+	defer cleanup()
 
 	// The user's effective settings, read outside the module so that its
 	// go.mod toolchain line cannot start a toolchain download.

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/ident"
 )
 
 // GitRunner runs git (and nix-prefetch-git): the only way the prefetchers
@@ -78,9 +80,17 @@ func toolError(name string, args []string, stderr string, err error) *diag.ToolE
 	return &diag.ToolError{Command: commandLine(name, args), Stderr: stderr, Err: err}
 }
 
-// commandLine writes a command as a user could paste it into a shell.
+// commandLine writes a command as a user could paste it into a shell. The
+// "--" that ends the options of ls-remote and fetch before the URL is left
+// out: the URL was checked (checkURL) and reads the same without it.
 func commandLine(name string, args []string) string {
-	words := append([]string{name}, args...)
+	words := []string{name}
+	urlFirst := len(args) > 0 && (args[0] == "ls-remote" || args[0] == "fetch")
+	for _, a := range args {
+		if a != "--" || !urlFirst {
+			words = append(words, a)
+		}
+	}
 	for i, w := range words {
 		if w == "" || strings.ContainsAny(w, " \t\n\"'\\$`|&;<>()*?[]{}~#!") {
 			words[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
@@ -147,11 +157,14 @@ type GitRemote struct {
 // Refs returns HEAD, the branches and the tags of url; annotated tags are
 // peeled to their commit.
 func (g *GitRemote) Refs(ctx context.Context, url string) ([]Ref, error) {
-	home, err := os.MkdirTemp("", "nixgen-git-home-")
+	if err := checkURL(url); err != nil {
+		return nil, err
+	}
+	home, cleanup, err := tempDir("nixgen-git-home-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(home)
+	defer cleanup()
 	runner, gitCmd, environ := g.Runner, g.Git, g.Environ
 	if runner == nil {
 		runner = ExecRunner{}
@@ -162,7 +175,7 @@ func (g *GitRemote) Refs(ctx context.Context, url string) ([]Ref, error) {
 	if environ == nil {
 		environ = os.Environ()
 	}
-	out, err := runner.Run(ctx, home, gitEnv(environ, home), gitCmd, "ls-remote", url, "HEAD", "refs/heads/*", "refs/tags/*")
+	out, err := runner.Run(ctx, home, gitEnv(environ, home), gitCmd, "ls-remote", "--", url, "HEAD", "refs/heads/*", "refs/tags/*")
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +189,7 @@ func parseRefs(out []byte) []Ref {
 	at := map[string]int{}
 	for line := range strings.SplitSeq(string(out), "\n") {
 		sha, name, ok := strings.Cut(strings.TrimSpace(line), "\t")
-		if !ok {
+		if !ok || !objectName.MatchString(sha) || name == "" || strings.HasPrefix(name, "-") {
 			continue
 		}
 		if base, peeled := strings.CutSuffix(name, "^{}"); peeled {
@@ -189,6 +202,33 @@ func parseRefs(out []byte) []Ref {
 		refs = append(refs, Ref{Name: name, Commit: sha})
 	}
 	return refs
+}
+
+// objectName is a SHA-1 or SHA-256 object name, as ls-remote prints them.
+var objectName = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+
+// checkURL refuses a URL that git could take for an option, before it
+// reaches any command line (the commands also put it after "--").
+func checkURL(url string) error {
+	if err := ident.FetchURL(url); err != nil {
+		return &diag.InputError{Msg: fmt.Sprintf("refusing to fetch %q: %v", url, err),
+			Hint: "the URL comes from the project's files; correct it there"}
+	}
+	return nil
+}
+
+// checkRequest refuses a request whose URL or revision git could take
+// for an option.
+func checkRequest(req Request) error {
+	if err := checkURL(req.URL); err != nil {
+		return err
+	}
+	for _, r := range []string{req.Rev, req.Ref} {
+		if strings.HasPrefix(r, "-") || strings.ContainsFunc(r, func(c rune) bool { return c < 0x20 || c == 0x7f || c == ' ' }) {
+			return &diag.InputError{Msg: fmt.Sprintf("refusing to fetch %s at %q: not a commit, branch or tag name", req.URL, r)}
+		}
+	}
+	return nil
 }
 
 // Target is a revision resolved against a remote's refs.
@@ -254,6 +294,9 @@ func fullHexish(s string) bool {
 // resolveRequest resolves req.Rev against the remote unless it is already
 // a commit.
 func resolveRequest(ctx context.Context, remote Remote, req Request) (Target, error) {
+	if err := checkRequest(req); err != nil {
+		return Target{}, err
+	}
 	if isCommit(req.Rev) {
 		t := Target{Commit: req.Rev, Ref: req.Ref}
 		if tag, ok := strings.CutPrefix(req.Ref, "refs/tags/"); ok {

@@ -52,11 +52,11 @@ func (n *NativePrefetcher) Prefetch(ctx context.Context, req Request) (Pin, erro
 	if err != nil {
 		return Pin{}, err
 	}
-	tmp, err := os.MkdirTemp("", "nixgen-prefetch-")
+	tmp, cleanup, err := tempDir("nixgen-prefetch-")
 	if err != nil {
 		return Pin{}, err
 	}
-	defer os.RemoveAll(tmp)
+	defer cleanup()
 	environ := n.Environ
 	if environ == nil {
 		environ = os.Environ()
@@ -67,7 +67,7 @@ func (n *NativePrefetcher) Prefetch(ctx context.Context, req Request) (Pin, erro
 	}
 	repo := filepath.Join(tmp, "src")
 	g.dir = tmp
-	if _, err := g.run(ctx, "init", "--quiet", "--template=", repo); err != nil {
+	if _, err := g.run(ctx, "init", "--quiet", "--template=", "--", repo); err != nil {
 		return Pin{}, err
 	}
 	g.dir = repo
@@ -80,7 +80,7 @@ func (n *NativePrefetcher) Prefetch(ctx context.Context, req Request) (Pin, erro
 			return Pin{}, err
 		}
 		if date, ok = g.commitDate(ctx, target.Commit); !ok {
-			return Pin{}, &diag.ToolError{Command: commandLine(g.cmd, []string{"fetch", "--depth=1", req.URL, target.Commit}),
+			return Pin{}, &diag.ToolError{Command: commandLine(g.cmd, []string{"fetch", "--depth=1", "--", req.URL, target.Commit}),
 				Err: fmt.Errorf("commit %s not found in %s", target.Commit, req.URL)}
 		}
 	}
@@ -152,16 +152,16 @@ func (g *gitCmd) commitDate(ctx context.Context, commit string) (string, bool) {
 // does. A server that refuses to send a commit by its hash gets asked for
 // the ref it was resolved from, else for all branches and tags.
 func (g *gitCmd) fetch(ctx context.Context, req Request, target Target) error {
-	first := []string{"fetch", "--quiet", "--depth=1", "--no-tags", req.URL, target.Commit}
+	first := []string{"fetch", "--quiet", "--depth=1", "--no-tags", "--", req.URL, target.Commit}
 	_, err := g.run(ctx, first...)
 	if err == nil {
 		return nil
 	}
 	var again []string
 	if target.Ref != "" {
-		again = []string{"fetch", "--quiet", "--depth=1", "--no-tags", req.URL, target.Ref}
+		again = []string{"fetch", "--quiet", "--depth=1", "--no-tags", "--", req.URL, target.Ref}
 	} else {
-		again = []string{"fetch", "--quiet", "--tags", req.URL, "+refs/heads/*:refs/remotes/origin/*"}
+		again = []string{"fetch", "--quiet", "--tags", "--", req.URL, "+refs/heads/*:refs/remotes/origin/*"}
 	}
 	if _, err2 := g.run(ctx, again...); err2 == nil {
 		if _, ok := g.commitDate(ctx, target.Commit); ok {
@@ -252,7 +252,7 @@ func (g *gitCmd) checkoutHash(ctx context.Context, req Request, target Target, h
 	}
 	if req.Submodules && hasModules {
 		// Relative submodule URLs resolve against origin.
-		if _, err := g.run(ctx, "remote", "add", "origin", req.URL); err != nil {
+		if _, err := g.run(ctx, "remote", "add", "--", "origin", req.URL); err != nil {
 			return narhash.Sum{}, err
 		}
 		update := []string{"-c", "protocol.file.allow=always", "submodule", "--quiet", "update", "--init", "--recursive"}

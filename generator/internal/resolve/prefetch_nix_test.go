@@ -114,7 +114,7 @@ func prefetchJSON(rev, sha256, hash string) string {
 func TestNixPrefetchGit(t *testing.T) {
 	ctx := context.Background()
 	url := "https://github.com/o/r"
-	lsRemoteCmd := "git ls-remote " + url + " HEAD refs/heads/* refs/tags/*"
+	lsRemoteCmd := "git ls-remote -- " + url + " HEAD refs/heads/* refs/tags/*"
 
 	t.Run("tag, new JSON with hash", func(t *testing.T) {
 		r := newGitFake(t)
@@ -207,17 +207,17 @@ func TestNixPrefetchGitExportAttributes(t *testing.T) {
 	writeFiles(t, store, map[string]string{"a/.gitattributes": "x export-ignore\n", "x": "x\n"})
 	out := strings.Replace(prefetchJSON(commitA, helloNix32, ""), "/nix/store/00000000000000000000000000000000-r", store, 1)
 	r := newGitFake(t)
-	r.expect("nix-prefetch-git --url u --rev "+commitA+" --quiet", out, "", 0)
+	r.expect("nix-prefetch-git --url https://example.org/u --rev "+commitA+" --quiet", out, "", 0)
 	native := &stubPrefetcher{pins: map[string]Pin{commitA: {Rev: commitA, Hash: "sha256-native"}}}
-	pin, err := (&NixPrefetchGit{Runner: r, Native: native}).Prefetch(context.Background(), Request{Fetcher: GitHub, URL: "u", Rev: commitA})
+	pin, err := (&NixPrefetchGit{Runner: r, Native: native}).Prefetch(context.Background(), Request{Fetcher: GitHub, URL: "https://example.org/u", Rev: commitA})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pin.Hash != "sha256-native" {
 		t.Errorf("hash = %s, want the native prefetcher's", pin.Hash)
 	}
-	r.expect("nix-prefetch-git --url u --rev "+commitA+" --quiet", out, "", 0)
-	pin, err = (&NixPrefetchGit{Runner: r}).Prefetch(context.Background(), Request{Fetcher: GitHub, URL: "u", Rev: commitA})
+	r.expect("nix-prefetch-git --url https://example.org/u --rev "+commitA+" --quiet", out, "", 0)
+	pin, err = (&NixPrefetchGit{Runner: r}).Prefetch(context.Background(), Request{Fetcher: GitHub, URL: "https://example.org/u", Rev: commitA})
 	if err != nil || pin.Hash != helloSRI || len(pin.Warnings) != 1 {
 		t.Errorf("without a native prefetcher: %+v, %v; want nix-prefetch-git's hash and a warning", pin, err)
 	}

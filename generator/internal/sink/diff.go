@@ -3,9 +3,10 @@ package sink
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 
 	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
 // FileDiff is one file whose contents on disk differ from the generated ones.
@@ -24,7 +25,9 @@ func Diff(dir string, files Files) []FileDiff {
 			continue
 		}
 		p := f.Path
-		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		// What is on disk is read like a project file: a FIFO or a
+		// symlink out of the tree is no content, and never hangs check.
+		old, err := projfs.ReadFile(os.DirFS(dir), p)
 		oldName := "a/" + p
 		if err != nil {
 			old, oldName = nil, "/dev/null"
