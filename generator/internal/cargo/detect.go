@@ -172,7 +172,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 		p.Server = looksLikeServer(own)
 		var warnings []string
-		if p.Service, warnings, err = detectListen(fsys, def.Dir, own); err != nil {
+		if p.Service, p.Surface, warnings, err = detectListen(fsys, def.Dir, own); err != nil {
 			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
 		}
 		p.Warnings = append(p.Warnings, warnings...)

@@ -46,6 +46,9 @@ type Project struct {
 	// Service is what detection learnt about how the default binary
 	// listens; nil when the project is not served by nixgen's module.
 	Service *Service
+	// Surface is what the default binary's source shows of its runtime
+	// needs: listeners, subcommand, settings, health; nil when unread.
+	Surface *Surface
 
 	Rust *RustInfo
 	Go   *GoInfo
@@ -120,6 +123,13 @@ type GoInfo struct {
 	Cgo        bool
 	Work       bool // go.work in the source, ignored with GOWORK=off
 	HasGoSum   bool
+	// LocalReplaces are go.mod's replace targets that are directories in
+	// the project, whose go.mod files decide the vendor tree too.
+	LocalReplaces []string
+	// VendorInputs is a digest of what decides VendorHash (go.mod, go.sum,
+	// the replaced modules, GOFLAGS), recorded so that an unchanged
+	// project reuses the hash without running go.
+	VendorInputs string
 	// Toolchain is the nixpkgs Go attribute the build uses, e.g.
 	// "go_1_26"; "" for pkgs.go. ToolchainWhy says why, for a comment.
 	Toolchain, ToolchainWhy string

@@ -14,6 +14,9 @@ type Surface struct {
 	// by name.
 	Settings []Setting
 	Health   Evidence // the HTTP health route, e.g. "/api/health"
+	// Config is how the program is pointed at a configuration file; its
+	// Format is left to the caller. Nil when none is seen.
+	Config *ConfigFile
 	// Unknown lists what the analyser saw but could not read, one line
 	// each with file:line, for warnings.
 	Unknown []string

@@ -382,6 +382,7 @@ func (a *analyzer) surface() *model.Surface {
 		s.Health = bestRoute(a.routes)
 	}
 	s.Subcommand = a.serveCommand()
+	s.Config = a.configFile()
 	s.Unknown = a.unknowns
 	return s
 }
@@ -430,4 +431,27 @@ func secretName(name string) bool {
 		return true
 	}
 	return false
+}
+
+// configFile finds how the program is given a configuration file: a clap
+// argument named config (its flag and variable), else a variable named
+// like one.
+func (a *analyzer) configFile() *model.ConfigFile {
+	for _, c := range a.clap {
+		f := c.field
+		if (f == "config" || f == "config_file" || f == "config_path" || strings.HasSuffix(f, "_config")) && (c.long != "" || c.env != "") {
+			return &model.ConfigFile{Flag: c.long, Env: c.env}
+		}
+	}
+	for _, name := range a.order {
+		if configName(name) {
+			return &model.ConfigFile{Env: name}
+		}
+	}
+	return nil
+}
+
+func configName(name string) bool {
+	return name == "CONFIG" || name == "CONFIG_FILE" || name == "CONFIG_PATH" ||
+		strings.HasSuffix(name, "_CONFIG") || strings.HasSuffix(name, "_CONFIG_FILE") || strings.HasSuffix(name, "_CONFIG_PATH")
 }

@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/nixgen/nixgen/generator/internal/ident"
 )
 
 // clapArg is one field of a clap derive struct: `#[arg(long, env = "X",
@@ -117,12 +119,20 @@ func (a *analyzer) clapField(p *parsed, f *sitter.Node, strct string) {
 				if kv.node == nil {
 					c.long = "--" + strings.ReplaceAll(c.field, "_", "-")
 				} else if s, ok := p.stringValue(kv.node); ok {
+					if !ident.FlagName(s) {
+						a.unknown(p, tree, "long = \"...\" is not a flag name nixgen can pass on the command line; ignored")
+						continue
+					}
 					c.long = "--" + s
 				}
 			case "env":
 				if kv.node == nil {
 					c.env = strings.ToUpper(c.field)
 				} else if s, ok := a.str(p, kv.node); ok {
+					if !ident.EnvName(s) {
+						a.unknown(p, tree, "env = \"...\" is not an environment variable name (letters, digits and _); ignored")
+						continue
+					}
 					c.env = s
 				}
 			case "default_value", "default_value_t", "default_missing_value":

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/nixgen/nixgen/generator/internal/ident"
 )
 
 // reader is a function that reads an environment variable named by one of
@@ -158,6 +160,10 @@ func (a *analyzer) collectEnv() {
 				if as[keyIdx].Type() != "identifier" || !a.inReader(p, n) {
 					a.unknown(p, n, "an environment variable whose name is computed: "+oneLine(p.text(n)))
 				}
+				return true
+			}
+			if !ident.EnvName(name) {
+				a.unknown(p, n, "an environment variable name that is not one (letters, digits and _); ignored")
 				return true
 			}
 			read := envRead{name: name, at: p.at(n), required: r.required}
