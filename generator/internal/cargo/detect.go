@@ -75,7 +75,8 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 	}
 
-	def, warning, err := chooseDefault(p.Packages, root, opts.Default)
+	serving := servers(members, root)
+	def, warning, err := chooseDefault(p.Packages, root, opts.Default, serving)
 	if err != nil {
 		return nil, err
 	}
@@ -170,12 +171,17 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 				}
 			})
 		}
-		p.Server = looksLikeServer(own)
+		p.Server = serving[p.Default]
 		var warnings []string
 		if p.Service, p.Surface, warnings, err = detectListen(fsys, def.Dir, own); err != nil {
 			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
 		}
 		p.Warnings = append(p.Warnings, warnings...)
+		// A daemon on plain sockets has no framework among its
+		// dependencies, but a listener in its code.
+		if p.Surface != nil && len(p.Surface.Listeners) > 0 {
+			p.Server = true
+		}
 	}
 
 	if _, err := fs.Stat(fsys, ".config/nextest.toml"); err == nil {
@@ -363,7 +369,7 @@ func mainProgram(mb member, bins []string) (string, []string) {
 // package when it builds a binary, else the only binary package, else the
 // only one among workspace.default-members, else the first by name (with a
 // warning that says how to choose).
-func chooseDefault(pkgs []model.Package, root *manifest, want string) (string, string, error) {
+func chooseDefault(pkgs []model.Package, root *manifest, want string, server map[string]bool) (string, string, error) {
 	if len(pkgs) == 0 {
 		if want != "" {
 			return "", "", diag.Inputf("--bin %q: the project builds no binaries", want)
@@ -407,8 +413,96 @@ func chooseDefault(pkgs []model.Package, root *manifest, want string) (string, s
 			return defaults[0], "", nil
 		}
 	}
+	// The binary that serves: a server framework among its own
+	// dependencies or those of the workspace crates it uses. Among several,
+	// one named like a server.
+	var serving []string
+	for _, n := range names {
+		if server[n] {
+			serving = append(serving, n)
+		}
+	}
+	if len(serving) == 1 {
+		return serving[0], "", nil
+	}
+	if len(serving) > 1 {
+		for _, n := range serving {
+			if serverName(n) {
+				return n, fmt.Sprintf("several binary packages serve (%s); packages.default is %q, named like a server (pass --bin NAME to choose)",
+					strings.Join(serving, ", "), n), nil
+			}
+		}
+		names = serving
+	}
 	return names[0], fmt.Sprintf("several binary packages (%s); packages.default is %q (pass --bin NAME to choose)",
 		strings.Join(names, ", "), names[0]), nil
+}
+
+// serverName reports whether a package is named like the one that serves.
+func serverName(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' }) {
+		switch w {
+		case "server", "serve", "daemon", "srv", "web", "api", "service", "backend":
+			return true
+		}
+	}
+	return false
+}
+
+// servers tells, for each workspace package, whether it depends on a server
+// framework itself or through the workspace crates it uses (normal
+// dependencies only: a dev-dependency serves tests).
+func servers(members []member, root *manifest) map[string]bool {
+	deps := map[string][]string{} // package -> its normal dependencies
+	direct := map[string]bool{}   // package -> a server crate among them
+	for _, mb := range members {
+		if mb.m.Package == nil {
+			continue
+		}
+		name := mb.m.Package.Name
+		own := map[string][]string{}
+		visit := func(ds map[string]depSpec) {
+			for k, d := range ds {
+				crate := k
+				if d.Package != "" {
+					crate = d.Package
+				}
+				own[crate] = append(own[crate], d.Features...)
+				if root.Workspace != nil {
+					if ws, ok := root.Workspace.Dependencies[crate]; ok {
+						own[crate] = append(own[crate], ws.Features...)
+					}
+				}
+				deps[name] = append(deps[name], crate)
+			}
+		}
+		visit(mb.m.Dependencies)
+		for _, t := range mb.m.Target {
+			visit(t.Dependencies)
+		}
+		direct[name] = looksLikeServer(own)
+	}
+	out := map[string]bool{}
+	var reaches func(name string, seen map[string]bool) bool
+	reaches = func(name string, seen map[string]bool) bool {
+		if direct[name] {
+			return true
+		}
+		seen[name] = true
+		for _, d := range deps[name] {
+			if _, member := deps[d]; member && !seen[d] && reaches(d, seen) {
+				return true
+			}
+			if _, member := direct[d]; member && !seen[d] && reaches(d, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	for name := range direct {
+		out[name] = reaches(name, map[string]bool{})
+	}
+	return out
 }
 
 // serverCrates are direct dependencies that mark a project as a network

@@ -40,11 +40,12 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		Version:  "",
 		Server:   g.Server,
 		Go: &model.GoInfo{
-			ModulePath: g.ModulePath,
-			GoVersion:  g.GoVersion,
-			Cgo:        g.Cgo,
-			Work:       g.Work != nil,
-			VendorNull: g.Vendored || g.NoRequirements,
+			ModulePath:    g.ModulePath,
+			GoVersion:     g.GoVersion,
+			Cgo:           g.Cgo,
+			Work:          g.Work != nil,
+			LocalReplaces: g.LocalReplaces,
+			VendorNull:    g.Vendored || g.NoRequirements,
 		},
 	}
 	if _, err := fs.Stat(fsys, "go.sum"); err == nil {
@@ -123,7 +124,8 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 }
 
 // chooseDefault picks packages.default: --bin, else the only command,
-// else the one at the module root, else the server, else the first by name.
+// else the one at the module root, else the one named like the module,
+// else the server, else the first by name.
 func chooseDefault(p *model.Project, want, server string) (string, error) {
 	names := make([]string, len(p.Packages))
 	for i, pkg := range p.Packages {
@@ -140,6 +142,12 @@ func chooseDefault(p *model.Project, want, server string) (string, error) {
 	}
 	for _, pkg := range p.Packages {
 		if pkg.Dir == "." {
+			return pkg.Name, nil
+		}
+	}
+	// cmd/NAME named like the module is the program the module is for.
+	for _, pkg := range p.Packages {
+		if pkg.Name == p.Name {
 			return pkg.Name, nil
 		}
 	}

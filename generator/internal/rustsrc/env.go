@@ -231,10 +231,22 @@ func (a *analyzer) chain(p *parsed, call *sitter.Node, read envRead) envRead {
 				read.hasDefault = true
 				read.required = false
 				return read
-			case "unwrap_or_default", "ok", "is_ok", "is_err", "unwrap_or_else_default":
+			case "unwrap_or_default", "is_ok", "is_err":
 				read.hasDefault = true
 				read.required = false
 				return read
+			case "ok", "unwrap_or_else_default":
+				// An Option from here on: optional, unless unwrapped.
+				optional := read
+				optional.hasDefault, optional.required = true, false
+				rest := a.chain(p, call, envRead{name: read.name, at: read.at})
+				if rest.hasDefault && rest.def != "" {
+					optional.def = rest.def
+				}
+				if rest.required {
+					return rest
+				}
+				return optional
 			case "expect", "unwrap", "context", "with_context", "expect_err":
 				if !read.hasDefault {
 					read.required = true
