@@ -73,5 +73,47 @@ func details(p *model.Project) []string {
 	} else {
 		add("no NixOS module: not a service, or --no-service")
 	}
+	if sf := p.Surface; sf != nil {
+		for _, l := range sf.Listeners {
+			var set []string
+			for _, w := range []struct{ what, name string }{
+				{"port $", l.PortEnv}, {"host $", l.HostEnv}, {"address $", l.AddrEnv},
+				{"port ", l.PortFlag}, {"host ", l.HostFlag}, {"address ", l.AddrFlag},
+			} {
+				if w.name != "" {
+					set = append(set, w.what+w.name)
+				}
+			}
+			if l.Fixed {
+				set = append(set, "fixed")
+			}
+			add("listener %s: %s:%d (%s) at %s", l.Name, l.Host, l.Port, strings.Join(set, ", "), l.At)
+		}
+		if len(sf.Subcommand) > 0 {
+			add("serves as: %s %s", p.Default, strings.Join(sf.Subcommand, " "))
+		}
+		for _, st := range sf.Settings {
+			var what []string
+			if st.Required {
+				what = append(what, "required")
+			}
+			if st.Secret {
+				what = append(what, "secret")
+			}
+			if st.Default != "" {
+				what = append(what, fmt.Sprintf("default %q", st.Default))
+			}
+			if len(st.Alternatives) > 0 {
+				what = append(what, "or "+strings.Join(st.Alternatives, ", "))
+			}
+			add("reads $%s (%s) at %s", st.Name, strings.Join(what, ", "), st.At)
+		}
+		if sf.Health.Value != "" {
+			add("health route %s at %s", sf.Health.Value, sf.Health.At)
+		}
+		for _, u := range sf.Unknown {
+			add("not read: %s", u)
+		}
+	}
 	return out
 }

@@ -101,6 +101,9 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 			if p.HealthPath == "" {
 				p.HealthPath = healthPath(srcs)
 			}
+			if p.Subcommand == nil {
+				p.Subcommand = serveSubcommand(srcs, p.Mains[i].Name)
+			}
 		}
 		if v := versionVar(srcs); v != "" {
 			versionVars = append(versionVars, v)

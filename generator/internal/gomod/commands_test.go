@@ -67,6 +67,19 @@ func TestListen(t *testing.T) {
 	http.ListenAndServe(*addr, nil)`),
 			server: true, want: Listen{Kind: ListenFlag, Name: "addr", Port: 8080},
 		},
+		"kingpin flag": {
+			files: mainFile(`"net/http"; "github.com/alecthomas/kingpin/v2"`, "", `addr := kingpin.Flag("listen-address", "where to listen").Envar("APP_LISTEN").Default(":9200").String()
+	kingpin.Parse()
+	http.ListenAndServe(*addr, nil)`),
+			server: true, want: Listen{Kind: ListenFlag, Name: "listen-address", Port: 9200, Dashes: "--"},
+		},
+		"exporter toolkit": {
+			files: mainFile(`"net/http"; "github.com/alecthomas/kingpin/v2"; "github.com/prometheus/exporter-toolkit/web"; "github.com/prometheus/exporter-toolkit/web/kingpinflag"`, "", `flags := kingpinflag.AddFlags(kingpin.CommandLine, ":9100")
+	kingpin.Parse()
+	srv := &http.Server{}
+	web.ListenAndServe(srv, flags, nil)`),
+			server: true, want: Listen{Kind: ListenFlag, Name: "web.listen-address", Port: 9100, Dashes: "--"},
+		},
 		"flag int with Sprintf": {
 			files: mainFile(`"flag"; "fmt"; "net/http"`, "", `port := flag.Int("port", 8080, "port")
 	flag.Parse()
@@ -254,5 +267,37 @@ func TestVersionVar(t *testing.T) {
 				t.Errorf("VersionVar = %q, want %q", p.VersionVar, tc.want)
 			}
 		})
+	}
+}
+
+// A cobra program that serves with a subcommand: the root runs nothing.
+func TestServeSubcommand(t *testing.T) {
+	files := mainFile(`"net/http"; "github.com/spf13/cobra"`, `var root = &cobra.Command{Use: "svc", Short: "a service"}
+
+var serveCmd = &cobra.Command{
+	Use:   "serve [flags]",
+	Short: "run the server",
+	Run:   func(*cobra.Command, []string) { http.ListenAndServe(":8080", nil) },
+}
+
+var migrateCmd = &cobra.Command{Use: "migrate", Run: func(*cobra.Command, []string) {}}`, `root.AddCommand(serveCmd, migrateCmd)
+	root.Execute()`)
+	p, err := Scan(mapFS(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(p.Subcommand, []string{"serve"}) {
+		t.Errorf("subcommand %v, want [serve]", p.Subcommand)
+	}
+	// A root that runs the server itself needs no subcommand.
+	files = mainFile(`"net/http"; "github.com/spf13/cobra"`, `var root = &cobra.Command{Use: "svc", Run: func(*cobra.Command, []string) { http.ListenAndServe(":8080", nil) }}
+
+var serveCmd = &cobra.Command{Use: "serve", Run: func(*cobra.Command, []string) {}}`, `root.AddCommand(serveCmd)
+	root.Execute()`)
+	if p, err = Scan(mapFS(files)); err != nil {
+		t.Fatal(err)
+	}
+	if p.Subcommand != nil {
+		t.Errorf("subcommand %v, want none", p.Subcommand)
 	}
 }

@@ -41,6 +41,9 @@ type Listen struct {
 	// Fixed is true when the address is a literal: it cannot be changed
 	// without patching the program.
 	Fixed bool
+	// Dashes prefix a flag's name on the command line: "--" for kingpin
+	// and the exporter toolkit; "" is Go's flag package's "-".
+	Dashes string
 }
 
 // value is what an expression is known to hold.
@@ -50,6 +53,7 @@ type value struct {
 	lit      string // constant text, or the default of an env var or flag
 	hasLit   bool
 	portOnly bool
+	dashes   string // a flag's dashes on the command line: "" is Go's "-"
 }
 
 // scope is where identifiers of an expression are looked up.
@@ -109,6 +113,11 @@ func (sc scope) listenSite(n ast.Node) (value, bool) {
 		}
 		if _, ok := s.pkgCall(i, n, "net", "Listen"); ok && len(n.Args) == 2 {
 			return sc.eval(n.Args[1]), true
+		}
+		// Prometheus exporters: the exporter toolkit's server reads the
+		// --web.listen-address flag that kingpinflag.AddFlags defines.
+		if _, ok := s.pkgCall(i, n, "github.com/prometheus/exporter-toolkit/web", "ListenAndServe", "Serve"); ok {
+			return sc.toolkitFlag(), true
 		}
 		sel, ok := n.Fun.(*ast.SelectorExpr)
 		if !ok {
@@ -227,6 +236,9 @@ func (sc scope) call(c *ast.CallExpr) value {
 	if v, ok := sc.flagCall(c); ok {
 		return v
 	}
+	if v, ok := sc.kingpinFlag(c); ok {
+		return v
+	}
 	// A helper such as getenv("PORT", "8080") or envOr("ADDR", ":8080").
 	if len(c.Args) >= 1 && len(c.Args) <= 2 && strings.Contains(strings.ToLower(funcName(c.Fun)), "env") {
 		env, ok := stringLit(c.Args[0])
@@ -241,6 +253,74 @@ func (sc scope) call(c *ast.CallExpr) value {
 		}
 	}
 	return value{}
+}
+
+// toolkitFlag is the exporter toolkit's --web.listen-address flag, with the
+// default the package passes to kingpinflag.AddFlags.
+func (sc scope) toolkitFlag() value {
+	v := value{kind: ListenFlag, name: "web.listen-address", dashes: "--"}
+	for i, f := range sc.s.files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok || v.hasLit {
+				return !v.hasLit
+			}
+			if _, ok := sc.s.pkgCall(i, c, "github.com/prometheus/exporter-toolkit/web/kingpinflag", "AddFlags"); ok && len(c.Args) == 2 {
+				if d := (scope{s: sc.s, file: i, depth: sc.depth + 1}).eval(c.Args[1]); d.kind == ListenUnknown && d.hasLit {
+					v.lit, v.hasLit = d.lit, true
+				}
+			}
+			return true
+		})
+	}
+	return v
+}
+
+// kingpinFlag reads kingpin's app.Flag("listen", "...").Default(":8080").String()
+// (and Envar or other calls in the chain).
+func (sc scope) kingpinFlag(c *ast.CallExpr) (value, bool) {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return value{}, false
+	}
+	switch sel.Sel.Name {
+	case "String", "Int", "Uint16", "TCP", "TCPList":
+	default:
+		return value{}, false
+	}
+	if !sc.s.importsAny(sc.file, "github.com/alecthomas/kingpin", "gopkg.in/alecthomas/kingpin") {
+		return value{}, false
+	}
+	v := value{kind: ListenFlag, dashes: "--", portOnly: sel.Sel.Name == "Int" || sel.Sel.Name == "Uint16"}
+	for e := sel.X; ; {
+		call, ok := e.(*ast.CallExpr)
+		if !ok {
+			return value{}, false
+		}
+		inner, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return value{}, false
+		}
+		switch inner.Sel.Name {
+		case "Default":
+			if len(call.Args) > 0 {
+				if d := sc.eval(call.Args[0]); d.kind == ListenUnknown && d.hasLit {
+					v.lit, v.hasLit = d.lit, true
+				}
+			}
+		case "Flag":
+			if len(call.Args) == 0 {
+				return value{}, false
+			}
+			name, ok := stringLit(call.Args[0])
+			if !ok {
+				return value{}, false
+			}
+			v.name = name
+			return v, true
+		}
+		e = inner.X
+	}
 }
 
 // flagCall reads flag.String("addr", ":8080", ...) and its relatives of
@@ -487,7 +567,7 @@ func (v value) toListen() (l Listen, why string) {
 	case v.kind == ListenFlag && !ident.FlagName(v.name):
 		return Listen{}, "the listen address comes from a flag whose name nixgen cannot pass on a command line; the address is left unknown"
 	}
-	l = Listen{Kind: v.kind, Name: v.name, PortOnly: v.portOnly}
+	l = Listen{Kind: v.kind, Name: v.name, PortOnly: v.portOnly, Dashes: v.dashes}
 	if v.kind == ListenUnknown {
 		if !v.hasLit {
 			return Listen{}, ""

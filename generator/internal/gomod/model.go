@@ -119,6 +119,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 
 	// The address wiring, for the module.
 	p.Service = service(g)
+	p.Surface = surface(g, p.Service)
 
 	return p, nil
 }
@@ -183,10 +184,13 @@ func service(g *Project) *model.Service {
 			s.ListenEnv = l.Name
 		}
 	case ListenFlag:
+		if l.Dashes == "" {
+			l.Dashes = "-"
+		}
 		if l.PortOnly {
-			s.PortFlag = "-" + l.Name
+			s.PortFlag = l.Dashes + l.Name
 		} else {
-			s.ListenFlag = "-" + l.Name
+			s.ListenFlag = l.Dashes + l.Name
 		}
 	case ListenLiteral:
 		s.PortFixed, s.AddressFixed = true, true
@@ -220,4 +224,19 @@ func testdataDirs(fsys fs.FS) ([]string, error) {
 		return nil
 	})
 	return dirs, err
+}
+
+// surface is what the Go analysis read of the program's runtime needs, in
+// the model both languages share.
+func surface(g *Project, s *model.Service) *model.Surface {
+	sf := &model.Surface{Subcommand: g.Subcommand, Health: model.Evidence{Value: g.HealthPath}}
+	if s.PortConfigurable() || s.AddressConfigurable() || s.PortFixed || s.Port != 0 {
+		sf.Listeners = []model.Listener{{
+			Name: "http", Host: s.Address, Port: s.Port,
+			PortEnv: s.PortEnv, HostEnv: s.HostEnv, AddrEnv: s.ListenEnv,
+			PortFlag: s.PortFlag, HostFlag: s.HostFlag, AddrFlag: s.ListenFlag,
+			Fixed: s.PortFixed,
+		}}
+	}
+	return sf
 }

@@ -79,6 +79,8 @@ type Project struct {
 	Server bool
 	// Listen says how the server's address is configured.
 	Listen Listen
+	// Subcommand is the argv after the binary that serves, e.g. ["serve"].
+	Subcommand []string
 	// HealthPath is a health endpoint registered on a router, e.g.
 	// "/healthz"; "" when none.
 	HealthPath string

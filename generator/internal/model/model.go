@@ -166,6 +166,9 @@ type Service struct {
 	Name        string // services.<Name> and <Name>.service
 	Description string
 	Program     string // executable in the package to run
+	// Subcommand is the argv after the program that serves, e.g.
+	// ["serve"]; flags follow it.
+	Subcommand []string
 
 	Port       int    // default port
 	PortSource string // where Port came from, for the generated comment
@@ -189,9 +192,9 @@ type Service struct {
 
 // ConfigFile is how the app is pointed at its configuration file.
 type ConfigFile struct {
-	Format string // "toml", "json" or "yaml": a pkgs.formats generator
-	Flag   string // e.g. "--config"
-	Env    string // e.g. "APP_CONFIG"
+	Format string `json:"format,omitempty"` // "toml", "json" or "yaml": a pkgs.formats generator
+	Flag   string `json:"flag,omitempty"`   // e.g. "--config"
+	Env    string `json:"env,omitempty"`    // e.g. "APP_CONFIG"
 }
 
 // PortConfigurable reports whether the module can set the port.

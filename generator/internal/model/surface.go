@@ -6,50 +6,59 @@ package model
 // fill it; what they cannot read stays empty and is reported in Unknown,
 // never guessed.
 type Surface struct {
-	Listeners []Listener
+	Listeners []Listener `json:"listeners,omitempty"`
 	// Subcommand is the argv after the binary that runs the server, e.g.
 	// ["serve"]; empty when the binary serves by itself.
-	Subcommand []string
+	Subcommand []string `json:"subcommand,omitempty"`
 	// Settings are the environment variables the program reads, sorted
 	// by name.
-	Settings []Setting
-	Health   Evidence // the HTTP health route, e.g. "/api/health"
+	Settings []Setting `json:"settings,omitempty"`
+	Health   Evidence  `json:"health,omitempty"` // the HTTP health route, e.g. "/api/health"
 	// Config is how the program is pointed at a configuration file; its
 	// Format is left to the caller. Nil when none is seen.
-	Config *ConfigFile
+	Config *ConfigFile `json:"config,omitempty"`
 	// Unknown lists what the analyser saw but could not read, one line
 	// each with file:line, for warnings.
-	Unknown []string
+	Unknown []string `json:"unknown,omitempty"`
 }
+
+// ServeVerbs name the subcommands that run a server, most likely first.
+var ServeVerbs = []string{"serve", "server", "run", "start", "daemon", "web", "listen", "up"}
 
 // Evidence is a value found in the source and where.
 type Evidence struct {
-	Value string
-	At    string // file:line
+	Value string `json:"value,omitempty"`
+	At    string `json:"at,omitempty"` // file:line
 }
 
 // Listener is one socket the program listens on.
 type Listener struct {
-	Name string // http, smtp, grpc, ldap, metrics, ...
-	Host string // the default host, "" when the source gives none
-	Port int    // the default port, 0 when the source gives none
-	// How each part is set; at most one of each kind.
-	PortEnv, HostEnv, AddrEnv    string // environment variables
-	PortFlag, HostFlag, AddrFlag string // command-line flags, with dashes
+	Name string `json:"name"`           // http, smtp, grpc, ldap, metrics, ...
+	Host string `json:"host,omitempty"` // the default host, "" when the source gives none
+	Port int    `json:"port,omitempty"` // the default port, 0 when the source gives none
+	// How each part is set; at most one of each kind: environment
+	// variables, and command-line flags with their dashes.
+	PortEnv  string `json:"port_env,omitempty"`
+	HostEnv  string `json:"host_env,omitempty"`
+	AddrEnv  string `json:"addr_env,omitempty"`
+	PortFlag string `json:"port_flag,omitempty"`
+	HostFlag string `json:"host_flag,omitempty"`
+	AddrFlag string `json:"addr_flag,omitempty"`
 	// Fixed: the source hard-codes the address (a literal at At).
-	Fixed bool
-	At    string // where the default or the literal is
+	Fixed bool   `json:"fixed,omitempty"`
+	At    string `json:"at,omitempty"` // where the default or the literal is
 }
 
 // Setting is an environment variable the program reads.
 type Setting struct {
-	Name    string
-	Default string // "" when none
+	Name    string `json:"name"`
+	Default string `json:"default,omitempty"`
 	// Required: the program stops without it (expect, unwrap, ?, a fatal
 	// log on empty). Alternatives are other variables that satisfy it.
-	Required     bool
-	Alternatives []string
-	Secret       bool   // the value is a password, token, key or a URL with credentials
-	Flag         string // the command-line flag that sets it too, if any
-	At           string
+	Required     bool     `json:"required,omitempty"`
+	Alternatives []string `json:"alternatives,omitempty"`
+	// Secret: the value is a password, token, key or a URL with credentials.
+	Secret bool   `json:"secret,omitempty"`
+	Flag   string `json:"flag,omitempty"` // the command-line flag that sets it too, if any
+	At     string `json:"at,omitempty"`
 }

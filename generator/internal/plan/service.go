@@ -28,6 +28,9 @@ func service(p *model.Project, mode choices.ServiceMode, port int) ([]string, er
 	s.Name = p.Name
 	s.Description = p.Description
 	s.Program = p.Package(p.Default).MainProgram
+	if p.Surface != nil {
+		s.Subcommand = p.Surface.Subcommand
+	}
 	var warnings []string
 	switch {
 	case port != 0 && s.PortFixed && port != s.Port:

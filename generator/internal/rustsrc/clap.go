@@ -7,6 +7,7 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/nixgen/nixgen/generator/internal/ident"
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 // clapArg is one field of a clap derive struct: `#[arg(long, env = "X",
@@ -247,16 +248,13 @@ func kebab(s string) string {
 	return b.String()
 }
 
-// serveNames are the subcommands that run a server, most likely first.
-var serveNames = []string{"serve", "server", "run", "start", "daemon", "web", "listen", "up"}
-
 // serveCommand picks the subcommand that serves, when the binary has
 // subcommands and needs one.
 func (a *analyzer) serveCommand() []string {
 	if len(a.subs) == 0 || a.subOpt {
 		return nil
 	}
-	for _, want := range serveNames {
+	for _, want := range model.ServeVerbs {
 		for _, s := range a.subs {
 			if s.name == want {
 				return []string{s.name}
