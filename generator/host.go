@@ -1,6 +1,9 @@
 package generator
 
 import (
+	"io/fs"
+	"os"
+
 	"github.com/nixgen/nixgen/generator/internal/host"
 	"github.com/nixgen/nixgen/generator/internal/render"
 	"github.com/nixgen/nixgen/generator/internal/sink"
@@ -42,25 +45,28 @@ type HostReport struct {
 // module on one host, deployed with deploy-rs.
 func Host(o HostOptions) (*HostReport, error) {
 	dir := orDot(o.Dir)
-	res, err := host.Generate(host.Options{
+	// Plan (a local app is read for its service name), then render.
+	h, warnings, err := host.Plan(host.Options{
 		Host: o.Host, App: o.App, Hostname: o.Hostname, Service: o.Service,
 		SSHUser: o.SSHUser, System: o.System, Channel: o.Channel,
 		Cachix: o.Cachix, CachixKey: o.CachixKey, PinActions: o.PinActions, Dir: dir,
-	})
+	}, func(dir string) fs.FS { return os.DirFS(dir) })
+	if err != nil {
+		return nil, err
+	}
+	out, err := render.Host(h, o.PinActions)
 	if err != nil {
 		return nil, err
 	}
 	var files Files
-	for path, data := range res.Files {
+	for path, data := range out {
 		files.Add(sink.File{Path: path, Data: data, IfExists: sink.Refuse})
 	}
-	for _, path := range res.Scaffold {
-		f := files.Get(path)
-		f.IfExists, f.Why = sink.Keep, "yours: nixgen writes it only when missing"
-	}
-	h := res.Host
+	// hosts/HOST/configuration.nix is the user's once written.
+	f := files.Get(render.HostConfiguration(h.Name))
+	f.IfExists, f.Why = sink.Keep, "yours: nixgen writes it only when missing"
 	rep := &HostReport{
-		Report:        Report{Warnings: res.Warnings, Files: files},
+		Report:        Report{Warnings: warnings, Files: files},
 		Configuration: displayPath(dir, render.HostConfiguration(h.Name)),
 		Environment:   h.Name,
 		Event:         render.DispatchEvent(h.App.Service),
@@ -71,12 +77,12 @@ func Host(o HostOptions) (*HostReport, error) {
 	if o.Force {
 		files = files.Force()
 	}
-	out, err := sink.Write(dir, files)
+	res, err := sink.Write(dir, files)
 	if err != nil {
 		return nil, err
 	}
-	rep.Written = out.Written
-	for _, f := range out.Kept {
+	rep.Written = res.Written
+	for _, f := range res.Kept {
 		rep.Kept = append(rep.Kept, Kept{Path: f.Path, Why: f.Why})
 	}
 	return rep, nil

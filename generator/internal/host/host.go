@@ -8,7 +8,6 @@ package host
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
-	"github.com/nixgen/nixgen/generator/internal/render"
 )
 
 // Options are `nixgen host`'s arguments and flags; empty strings take the
@@ -40,16 +38,6 @@ type Options struct {
 	Dir string
 }
 
-// Result is what Generate produced.
-type Result struct {
-	Host  *model.Host
-	Files render.Files
-	// Scaffold lists the paths in Files that are the user's once written:
-	// write them only when they do not exist.
-	Scaffold []string
-	Warnings []string
-}
-
 // Defaults.
 const (
 	DefaultSSHUser = "root"
@@ -69,20 +57,6 @@ var (
 	serviceRE   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$`)
 	cachixKeyRE = regexp.MustCompile(`^[A-Za-z0-9._-]+-[0-9]+:[A-Za-z0-9+/]+={0,2}$`)
 )
-
-// Generate plans the host and renders its files. A local app is read from
-// disk for its service name.
-func Generate(opts Options) (*Result, error) {
-	h, warnings, err := Plan(opts, func(dir string) fs.FS { return os.DirFS(dir) })
-	if err != nil {
-		return nil, err
-	}
-	files, err := render.Host(h, opts.PinActions)
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Host: h, Files: files, Scaffold: []string{render.HostConfiguration(h.Name)}, Warnings: warnings}, nil
-}
 
 // Plan checks opts and resolves them into a model.Host; open reads a local
 // app's directory.
