@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/cargo"
@@ -72,6 +74,9 @@ type Report struct {
 	Kept     []Kept     // files left alone because they are the user's
 	Program  string     // the default program, for `nix run`
 	Compared int        // Check: files compared
+	// Stale are files an earlier generation wrote that this one does not;
+	// Removed those init --force deleted.
+	Stale, Removed []string
 }
 
 // Kept is a file nixgen did not touch, and why.
@@ -103,6 +108,20 @@ func Usagef(format string, args ...any) error { return diag.Inputf(format, args.
 // DefaultChannel is the nixpkgs branch flakes follow by default.
 const DefaultChannel = model.DefaultChannel
 
+// DefaultContainer is the image --target plain builds in by default, and
+// DefaultCISystem the one system nix.yml builds by default.
+const (
+	DefaultContainer = model.DefaultContainer
+	DefaultCISystem  = model.DefaultSystem
+)
+
+// Systems are the Nix systems nixgen knows; a flake exposes FlakeSystems
+// unless told otherwise.
+var (
+	Systems      = model.Systems
+	FlakeSystems = model.FlakeSystems
+)
+
 // Init generates the files for the project in o.Dir and writes, prints
 // or compares them.
 func Init(ctx context.Context, o InitOptions) (*Report, error) {
@@ -114,6 +133,11 @@ func Init(ctx context.Context, o InitOptions) (*Report, error) {
 	rep, files, err := generate(ctx, dir, o.Choices, cfg, o.Progress)
 	if err != nil {
 		return nil, err
+	}
+	if o.Mode != Write || !o.Force {
+		for _, path := range rep.Stale {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s was generated before but no longer is (a choice changed): init --force removes it", displayPath(dir, path)))
+		}
 	}
 	switch o.Mode {
 	case DryRun:
@@ -134,13 +158,28 @@ func Init(ctx context.Context, o InitOptions) (*Report, error) {
 	for _, f := range res.Kept {
 		rep.Kept = append(rep.Kept, Kept{Path: f.Path, Why: f.Why})
 	}
+	// --force replaces nixgen's files with this generation's, so the files
+	// an earlier one wrote and this one does not go too.
+	if rep.Removed, err = sink.Remove(dir, rep.Stale); err != nil {
+		return nil, located(dir, err)
+	}
 	return rep, nil
 }
 
-// Check regenerates the files of the project in dir from its nixgen.toml
-// and compares them with disk: a *diag.DriftError lists what differs.
-func Check(ctx context.Context, dir string, progress io.Writer) (*Report, error) {
-	dir = orDot(dir)
+// CheckOptions are `nixgen check`'s arguments.
+type CheckOptions struct {
+	Dir      string // the project; "" is the current directory
+	Rehash   bool   // recompute Go's vendorHash even when its inputs did not change
+	Progress io.Writer
+	// Nixgen is the running nixgen's version, as in Choices.Nixgen.
+	Nixgen string
+}
+
+// Check regenerates the files of the project in o.Dir from its nixgen.toml
+// and compares them with disk: a *diag.DriftError lists what differs, and
+// the files an earlier generation wrote that no longer belong.
+func Check(ctx context.Context, o CheckOptions) (*Report, error) {
+	dir := orDot(o.Dir)
 	cfg, ok, err := config.Load(os.DirFS(dir))
 	if err != nil {
 		return nil, located(dir, err)
@@ -149,7 +188,7 @@ func Check(ctx context.Context, dir string, progress io.Writer) (*Report, error)
 		return nil, &diag.InputError{File: displayPath(dir, config.FileName), Msg: "not found: nothing to check against",
 			Hint: "run `nixgen init` first; it records its choices in nixgen.toml"}
 	}
-	rep, files, err := generate(ctx, dir, Choices{}, cfg, progress)
+	rep, files, err := generate(ctx, dir, Choices{Rehash: o.Rehash, Nixgen: o.Nixgen}, cfg, o.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -159,13 +198,21 @@ func Check(ctx context.Context, dir string, progress io.Writer) (*Report, error)
 			rep.Compared++
 		}
 	}
+	var msgs []string
 	if n := len(rep.Diffs); n > 0 {
 		names := make([]string, n)
 		for i, d := range rep.Diffs {
 			names[i] = d.Path
 		}
-		return rep, &diag.DriftError{Msg: fmt.Sprintf("%d generated %s out of date: %s\n  hint: run `nixgen init --force`, review and commit the diff",
-			n, plural(n, "file is", "files are"), strings.Join(names, ", "))}
+		msgs = append(msgs, fmt.Sprintf("%d generated %s out of date: %s\n  hint: run `nixgen init --force`, review and commit the diff",
+			n, plural(n, "file is", "files are"), strings.Join(names, ", ")))
+	}
+	if n := len(rep.Stale); n > 0 {
+		msgs = append(msgs, fmt.Sprintf("%d %s no longer generated: %s\n  hint: run `nixgen init --force` to remove %s, or list %s in nixgen.toml's owned to keep %s",
+			n, plural(n, "file is", "files are"), strings.Join(rep.Stale, ", "), plural(n, "it", "them"), plural(n, "it", "them"), plural(n, "it", "them")))
+	}
+	if len(msgs) > 0 {
+		return rep, &diag.DriftError{Msg: strings.Join(msgs, "\n")}
 	}
 	return rep, nil
 }
@@ -194,7 +241,9 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 
 	// 4. Resolve: the steps that run tools or use the network.
 	if p.Language == model.Go {
-		if err := resolve.GoVendor(ctx, p, dir, c.FakeVendorHash, nil); err != nil {
+		known := resolve.KnownVendor{Hash: c.Vendor.Hash, Go: c.Vendor.Go, Inputs: c.Vendor.Inputs}
+		vo := resolve.VendorOptions{Fake: c.FakeVendorHash, Rehash: c.Rehash, Known: known, Progress: progress}
+		if err := resolve.GoVendor(ctx, p, fsys, dir, vo); err != nil {
 			return nil, nil, located(dir, err)
 		}
 		if err := plan.GoToolchain(p.Go, c.Channel); err != nil { // the vendorHash decides the Go version
@@ -208,7 +257,7 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 	}
 
 	// 5. Render.
-	ropts := render.Options{Builder: builder, Channel: c.Channel, Src: src}
+	ropts := render.Options{Builder: builder, Channel: c.Channel, Src: src, Systems: c.Systems}
 	var out render.Files
 	var renderWarnings []string
 	if p.Language == model.Rust {
@@ -230,7 +279,9 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 		}
 		warnings = append(warnings, ciWarnings...)
 	}
-	out[config.FileName] = choices.Record(c, p, builder, src).Render()
+	generated := append(slices.Sorted(maps.Keys(out)), config.FileName)
+	slices.Sort(generated)
+	out[config.FileName] = choices.Record(c, p, builder, src, generated).Render()
 
 	// 6. Files, each with its policy: the user's owned files are kept.
 	var files Files
@@ -246,8 +297,25 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 		Details:  details(p),
 		Warnings: warnings,
 		Program:  p.Package(p.Default).MainProgram,
+		Stale:    stale(dir, c.Generated, generated, c.Owned),
 	}
 	return rep, files, nil
+}
+
+// stale returns the files a previous generation wrote (as nixgen.toml
+// recorded them) that this one does not, and that are still on disk; the
+// user's owned files never are.
+func stale(dir string, before, now, owned []string) []string {
+	var out []string
+	for _, path := range before {
+		if slices.Contains(now, path) || slices.Contains(owned, path) || !filepath.IsLocal(filepath.FromSlash(path)) {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(path))); err == nil {
+			out = append(out, path)
+		}
+	}
+	return out
 }
 
 // detect reads the project's language from the manifests at its root and

@@ -126,18 +126,18 @@ func TestInitCheck(t *testing.T) {
 	if _, err := Init(ctx, InitOptions{Dir: dir}); ExitCode(err) != ExitInput || !strings.Contains(err.Error(), "refusing to overwrite") {
 		t.Errorf("second init: %v, want a refusal", err)
 	}
-	if rep, err := Check(ctx, dir, nil); err != nil || rep.Compared != 3 {
+	if rep, err := Check(ctx, CheckOptions{Dir: dir}); err != nil || rep.Compared != 3 {
 		t.Fatalf("check: %v, %+v", err, rep)
 	}
 	module := filepath.Join(dir, "nix", "module.nix")
 	os.WriteFile(module, []byte("# mine\n"), 0o644)
-	if _, err := Check(ctx, dir, nil); ExitCode(err) != ExitDrift {
+	if _, err := Check(ctx, CheckOptions{Dir: dir}); ExitCode(err) != ExitDrift {
 		t.Errorf("check after an edit: %v, want drift", err)
 	}
 	toml := filepath.Join(dir, "nixgen.toml")
 	data, _ := os.ReadFile(toml)
 	os.WriteFile(toml, []byte(strings.Replace(string(data), "owned = []", `owned = ["nix/module.nix"]`, 1)), 0o644)
-	if rep, err := Check(ctx, dir, nil); err != nil || rep.Compared != 2 {
+	if rep, err := Check(ctx, CheckOptions{Dir: dir}); err != nil || rep.Compared != 2 {
 		t.Errorf("check with an owned file: %v, %+v", err, rep)
 	}
 	rep, err = Init(ctx, InitOptions{Dir: dir, Force: true})

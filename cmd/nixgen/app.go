@@ -25,7 +25,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 
 func init() {
 	// -v is --verbose; urfave/cli would give it to --version.
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print nixgen's version"}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print nixgen's version", DisableDefaultText: true}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "nixgen %s\n", c.App.Version) }
 }
 
@@ -61,12 +61,20 @@ Example:
 			}
 			return nil
 		},
+		// Without a command: the help, or a usage error for an unknown one.
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return generator.Usagef("unknown command %q (see nixgen --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// Errors are printed once, by run; never exit from inside the library.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
 		Commands: []*cli.Command{
 			initCommand(u),
 			checkCommand(u),
+			inspectCommand(u),
 			hostCommand(u),
 			bumpCommand(u),
 			hashCommand(u),
@@ -74,10 +82,22 @@ Example:
 			versionCommand(u),
 		},
 	}
+	switches(app.Flags)
 	for _, c := range app.Commands {
 		c.OnUsageError = usageError
+		switches(c.Flags)
 	}
 	return app
+}
+
+// switches keeps help from printing "(default: false)" after every boolean
+// flag: a switch is off unless given.
+func switches(flags []cli.Flag) {
+	for _, f := range flags {
+		if b, ok := f.(*cli.BoolFlag); ok {
+			b.DisableDefaultText = true
+		}
+	}
 }
 
 // usageError turns a flag parsing error into a usage error (exit 2) that
@@ -87,7 +107,12 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	if c != nil && c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
 		cmd += " " + c.Command.Name
 	}
-	return generator.Usagef("%v (see %s --help)", err, cmd)
+	// Go's flag package names flags with one dash; nixgen's help uses two.
+	msg := err.Error()
+	for _, prefix := range []string{"not defined: -", "an argument: -", "for flag -"} {
+		msg = strings.Replace(msg, prefix, prefix+"-", 1)
+	}
+	return generator.Usagef("%s (see %s --help)", msg, cmd)
 }
 
 // interspersed lets flags follow a command's arguments, as in

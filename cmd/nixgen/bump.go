@@ -45,7 +45,7 @@ Examples:
    nixgen bump --check --deps            # in CI: exit 1 and list what is stale
    NIXGEN_GITHUB_URL=https://mirror.example.org nixgen bump`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "rev", Usage: "move the pins to this commit, tag or branch, `REV` (the files must pin one repository)"},
+			&cli.StringFlag{Name: "rev", Usage: "move the pins to the commit, tag or branch `REV` (the files must pin one repository)"},
 			&cli.BoolFlag{Name: "deps", Usage: "also refresh cargoLock.outputHashes (Cargo.lock) and vendorHash (go.sum)"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 listing every stale value"},
 			&cli.IntFlag{Name: "jobs", Value: generator.DefaultJobs, Usage: "prefetch at most `N` sources at once"},

@@ -4,12 +4,34 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/nixgen/nixgen/internal/nixtest"
 )
+
+// allSystems are the systems nixgen knows, as in model.Systems.
+var allSystems = []string{"x86_64-linux", "aarch64-linux", "aarch64-darwin", "x86_64-darwin"}
+
+// flakeSystems reads the systems a golden flake exposes from the
+// nixgen.toml beside it.
+func flakeSystems(t *testing.T, c goldenCase) []string {
+	t.Helper()
+	var cfg struct {
+		Systems []string `toml:"systems"`
+	}
+	if _, err := toml.DecodeFile(filepath.Join(c.dir, "want", "nixgen.toml"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Systems) == 0 {
+		t.Fatalf("%s/want/nixgen.toml records no systems", c.name)
+	}
+	return cfg.Systems
+}
 
 // evalDir copies a golden case's input and its wanted output into a fresh
 // directory: the flake as a user would have it.
@@ -49,7 +71,22 @@ func TestGoldenEval(t *testing.T) {
 
 			var apps map[string]any
 			nixtest.EvalFlakeJSON(t, dir, "apps.x86_64-linux", &apps)
-			for _, system := range []string{"x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"} {
+			systems := flakeSystems(t, c)
+			flake, err := os.ReadFile(filepath.Join(dir, "flake.nix"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(flake), "eachDefaultSystem") {
+				t.Errorf("flake.nix uses eachDefaultSystem, whose list nixpkgs no longer builds in full")
+			}
+			for _, system := range allSystems {
+				if !slices.Contains(systems, system) {
+					// An explicit list: a system nixgen.toml does not name is absent.
+					if err := nixtest.EvalFlakeErr(t, dir, "packages."+system+".default.name"); err == nil {
+						t.Errorf("packages.%s exists, but nixgen.toml's systems %v leave it out", system, systems)
+					}
+					continue
+				}
 				var pkgs, checks map[string]any
 				nixtest.EvalFlakeJSON(t, dir, "packages."+system, &pkgs)
 				if _, ok := pkgs["default"]; !ok || len(pkgs) < 2 {

@@ -19,6 +19,19 @@ const (
 	hostFixturesDir = "../../fixtures/host"
 )
 
+// goldenNixgen is the nixgen version golden cases are generated as: the
+// test binary is a (devel) build, and generated CI pins the version that
+// wrote it, so the cases pin this one to show how a release writes it.
+const goldenNixgen = "v0.0.0-golden"
+
+// goldenEnv is the environment golden cases run nixgen in.
+func goldenEnv(key string) string {
+	if key == versionOverrideEnv {
+		return goldenNixgen
+	}
+	return ""
+}
+
 // goldenCase is one fixtures/init/NAME directory that has a want/ directory
 // (create it empty and run with -update, golden.Update, to add a case):
 // input/ is a project, args the
@@ -73,7 +86,7 @@ func (c goldenCase) generate(t *testing.T, extra ...string) (string, map[string]
 	args := append([]string{"nixgen", "init"}, c.args...)
 	args = append(args, extra...)
 	args = append(args, tmp)
-	if code := run(args, &stdout, &stderr, func(string) string { return "" }); code != 0 {
+	if code := run(args, &stdout, &stderr, goldenEnv); code != 0 {
 		// Go cases download modules to compute vendorHash. Without the
 		// module proxy (inside a Nix build) that fails with exit 3: skip
 		// there, but never in CI, which reaches the proxy.
@@ -123,7 +136,7 @@ func TestGolden(t *testing.T) {
 			// Generating again over the output gives the same bytes.
 			var stdout, errb bytes.Buffer
 			args := append(append([]string{"nixgen", "init", "--force"}, c.args...), tmp)
-			if code := run(args, &stdout, &errb, func(string) string { return "" }); code != 0 {
+			if code := run(args, &stdout, &errb, goldenEnv); code != 0 {
 				t.Fatalf("second init exited %d: %s", code, errb.String())
 			}
 			again := readTree(t, tmp)

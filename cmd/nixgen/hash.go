@@ -22,7 +22,7 @@ Examples:
    nixgen hash --format nix32 ./src          # the form nix-hash --base32 prints
    git archive HEAD | tar -x -C /tmp/t && nixgen hash /tmp/t   # fetchFromGitHub's hash of HEAD`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: generator.HashSRI, Usage: "`sri` (sha256-<base64>), nix32 (also base32) or base16"},
+			&cli.StringFlag{Name: "format", Value: generator.HashSRI, DefaultText: generator.HashSRI, Usage: "the hash's `FORMAT`: sri (sha256-<base64>), nix32 (also base32) or base16"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {

@@ -203,6 +203,21 @@ func TestHostFlakeEvaluates(t *testing.T) {
 	if _, err := eval("checks.x86_64-linux.deploy-schema.drvPath", ""); err != nil {
 		t.Error(err)
 	}
+	// deploy-rs's overlay with nixpkgs' package on top: activate-rs and the
+	// deploy command come from nixpkgs (the binary cache), not from a build
+	// of deploy-rs's flake (version 0.1.0 in the stand-in, as in the real one).
+	for attr, apply := range map[string]string{
+		"deploy.nodes.web1.profiles.system.path": "p: p.activateRs",
+		"packages.x86_64-linux.deploy-rs":        "p: p.name",
+	} {
+		out, err := eval(attr, apply)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "deploy-rs-0-unstable-") {
+			t.Errorf("%s: %s, want nixpkgs' deploy-rs", attr, out)
+		}
+	}
 }
 
 // hostEvaluator returns a function that evaluates an attribute of the

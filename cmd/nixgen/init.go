@@ -36,16 +36,17 @@ Examples:
    nixgen init --dry-run                # print what would be written
    nixgen init --force --nixpkgs nixos-unstable`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "builder", Usage: "Rust builder: `crane` or rust-platform (default: crane for workspaces, rust-platform otherwise)"},
-			&cli.StringFlag{Name: "nixpkgs", Usage: "nixpkgs `BRANCH` the flake follows (default: " + generator.DefaultChannel + ")"},
-			&cli.StringFlag{Name: "bin", Usage: "`PACKAGE` to expose as packages.default (default: the root crate, or the only binary crate)"},
+			&cli.StringFlag{Name: "builder", Usage: "the Rust `BUILDER`: crane or rust-platform", DefaultText: "crane for workspaces, rust-platform otherwise"},
+			&cli.StringFlag{Name: "nixpkgs", Usage: "the nixpkgs `BRANCH` the flake follows", DefaultText: generator.DefaultChannel},
+			&cli.StringFlag{Name: "bin", Usage: "the `PACKAGE` to expose as packages.default", DefaultText: "the root crate, or the only binary crate"},
 			&cli.BoolFlag{Name: "service", Usage: "write the NixOS module even if the project does not look like a server"},
 			&cli.BoolFlag{Name: "no-service", Usage: "write no NixOS module (libraries and command-line tools)"},
-			&cli.StringFlag{Name: "vendor-hash", Usage: "Go: `fake` writes lib.fakeHash instead of computing vendorHash with go mod vendor"},
-			&cli.IntFlag{Name: "port", Usage: "the service's default `PORT` (default: detected from the source, else 8080)"},
+			&cli.StringFlag{Name: "vendor-hash", Usage: "Go: how vendorHash is written, `MODE`: fake (lib.fakeHash, to replace by hand)", DefaultText: "computed with go mod vendor"},
+			&cli.IntFlag{Name: "port", Usage: "the service's default `PORT`", DefaultText: "detected from the source, else 8080"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
 			&cli.BoolFlag{Name: "diff", Usage: "show a unified diff of what would change, and write nothing"},
+			&cli.StringFlag{Name: "flake-systems", Usage: "comma-separated Nix `SYSTEMS` the flake exposes, from " + strings.Join(generator.Systems, ", ") + " (darwin: aarch64-darwin); it always adds those of --systems", DefaultText: strings.Join(generator.FlakeSystems, ",")},
 		}, append(ciFlags(), srcFlags()...)...),
 		Action: func(c *cli.Context) error {
 			o, err := newInitOptions(c, u)
@@ -62,17 +63,18 @@ func ciFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "cachix", Usage: "write .github/workflows/nix.yml, with the Cachix cache `NAME` (pushes from main only)"},
 		&cli.StringFlag{Name: "deploy-repo", Usage: "after a green build of main, send a repository_dispatch to the NixOS configuration `OWNER/REPO` (see nixgen host)"},
-		&cli.StringFlag{Name: "pin-actions", Usage: "pin GitHub Actions by major tag (owner/action@v7) or by commit sha: `tag|sha` (default: tag)"},
-		&cli.StringFlag{Name: "target", Usage: "NixOS hosts, or plain: a release binary, a hardened unit and deploy/setup.sh for hosts without Nix: `nix|plain` (default: nix)"},
-		&cli.StringFlag{Name: "systems", Usage: "comma-separated Nix `SYSTEMS` nix.yml builds, each on a native runner: x86_64-linux, aarch64-linux, aarch64-darwin (or darwin), x86_64-darwin (default: x86_64-linux)"},
+		&cli.StringFlag{Name: "pin-actions", Usage: "pin GitHub Actions by `MODE`: tag (owner/action@v7, the major release) or sha (a commit)", DefaultText: "tag"},
+		&cli.StringFlag{Name: "target", Usage: "where the service runs, `TARGET`: nix (NixOS hosts) or plain (a release binary, a hardened unit and deploy/setup.sh for hosts without Nix)", DefaultText: "nix"},
+		&cli.StringFlag{Name: "systems", Usage: "comma-separated Nix `SYSTEMS` nix.yml builds, each on a native runner, from " + strings.Join(generator.Systems, ", ") + " (darwin: aarch64-darwin)", DefaultText: generator.DefaultCISystem},
+		&cli.StringFlag{Name: "container", Usage: "with --target plain: the container `IMAGE` the binary is built in, the hosts' OS with apt-get (Ubuntu or Debian)", DefaultText: generator.DefaultContainer},
 	}
 }
 
 // srcFlags are init's flags for a pinned source.
 func srcFlags() []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "src", Usage: "take the source from a remote at one commit instead of the local tree: `github` (owner and repo from the origin remote), github:OWNER/REPO, git (origin's URL, pkgs.fetchgit), git:URL, or local"},
-		&cli.StringFlag{Name: "rev", Usage: "with --src: the commit, tag or branch to pin, as `REV` (default: the head of the remote's default branch); a vX.Y.Z tag also gives a Go flake its version"},
+		&cli.StringFlag{Name: "src", Usage: "take the `SOURCE` from a remote at one commit instead of the local tree: github (owner and repo from the origin remote), github:OWNER/REPO, git (origin's URL, pkgs.fetchgit), git:URL, or local", DefaultText: "local"},
+		&cli.StringFlag{Name: "rev", Usage: "with --src: the commit, tag or branch `REV` to pin; a vX.Y.Z tag also gives a Go flake its version", DefaultText: "the head of the remote's default branch"},
 		&cli.BoolFlag{Name: "prefetch-deps", Usage: "fill cargoLock.outputHashes of Cargo git dependencies by prefetching them (always done with --src)"},
 	}, prefetchFlags()...)
 }
@@ -80,8 +82,8 @@ func srcFlags() []cli.Flag {
 // prefetchFlags choose how sources are prefetched; init and bump share them.
 func prefetchFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "prefetcher", Usage: "`auto` (nix-prefetch-git when on PATH, else native), nix-prefetch-git, or native (git and nixgen's own NAR hash, no Nix needed) (default: auto)"},
-		&cli.StringFlag{Name: "github-url", EnvVars: []string{"NIXGEN_GITHUB_URL"}, Usage: "fetch GitHub repositories from `BASE`/OWNER/REPO instead of https://github.com (a mirror, GitHub Enterprise, a directory for offline tests); the Nix written still names GitHub"},
+		&cli.StringFlag{Name: "prefetcher", Usage: "how sources are prefetched, `HOW`: auto (nix-prefetch-git when on PATH, else native), nix-prefetch-git, or native (git and nixgen's own NAR hash, no Nix needed)", DefaultText: "auto"},
+		&cli.StringFlag{Name: "github-url", EnvVars: []string{"NIXGEN_GITHUB_URL"}, Usage: "fetch GitHub repositories from `BASE`/OWNER/REPO (a mirror, GitHub Enterprise, a directory for offline tests); the Nix written still names GitHub", DefaultText: "https://github.com"},
 	}
 }
 
@@ -95,7 +97,7 @@ func newInitOptions(c *cli.Context, u *ui) (initOptions, error) {
 	if err != nil {
 		return initOptions{}, err
 	}
-	if err := needValues(c, "cachix", "deploy-repo", "pin-actions", "target", "systems", "src", "rev", "prefetcher"); err != nil {
+	if err := needValues(c, "cachix", "deploy-repo", "pin-actions", "target", "systems", "flake-systems", "container", "src", "rev", "prefetcher"); err != nil {
 		return initOptions{}, err
 	}
 	o := initOptions{generator.InitOptions{
@@ -104,9 +106,11 @@ func newInitOptions(c *cli.Context, u *ui) (initOptions, error) {
 			Builder: c.String("builder"), Nixpkgs: c.String("nixpkgs"), Bin: c.String("bin"),
 			Port: c.Int("port"), VendorHash: c.String("vendor-hash"),
 			Cachix: c.String("cachix"), DeployRepo: c.String("deploy-repo"),
-			PinActions: c.String("pin-actions"), Target: c.String("target"),
+			PinActions: c.String("pin-actions"), Target: c.String("target"), Container: c.String("container"),
 			Src: c.String("src"), Rev: c.String("rev"), PrefetchDeps: c.Bool("prefetch-deps"),
 			Prefetcher: c.String("prefetcher"), GitHubURL: c.String("github-url"),
+			Nixgen: u.nixgen,
+			Rehash: c.Bool("rehash"),
 		},
 	}}
 	switch {
@@ -126,18 +130,28 @@ func newInitOptions(c *cli.Context, u *ui) (initOptions, error) {
 		o.Mode = generator.Diff
 	}
 	if c.IsSet("systems") {
-		o.Choices.Systems = []string{}
-		for _, s := range strings.Split(c.String("systems"), ",") {
-			s = strings.TrimSpace(s)
-			if s == "darwin" {
-				s = "aarch64-darwin"
-			}
-			if s != "" && !contains(o.Choices.Systems, s) {
-				o.Choices.Systems = append(o.Choices.Systems, s)
-			}
-		}
+		o.Choices.Systems = systemsList(c.String("systems"))
+	}
+	if c.IsSet("flake-systems") {
+		o.Choices.FlakeSystems = systemsList(c.String("flake-systems"))
 	}
 	return o, nil
+}
+
+// systemsList reads a comma-separated list of Nix systems, with darwin
+// standing for aarch64-darwin; nixgen validates the names.
+func systemsList(list string) []string {
+	systems := []string{}
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "darwin" {
+			s = "aarch64-darwin"
+		}
+		if s != "" && !contains(systems, s) {
+			systems = append(systems, s)
+		}
+	}
+	return systems
 }
 
 func runInit(ctx context.Context, o initOptions, u *ui) error {
@@ -164,6 +178,9 @@ func runInit(ctx context.Context, o initOptions, u *ui) error {
 	}
 	for _, k := range rep.Kept {
 		u.infof("kept %s (%s)\n", generator.DisplayPath(o.Dir, k.Path), k.Why)
+	}
+	for _, p := range rep.Removed {
+		u.infof("removed %s (no longer generated)\n", generator.DisplayPath(o.Dir, p))
 	}
 	u.infof(`
 next:

@@ -16,13 +16,16 @@ type ui struct {
 	out, err       io.Writer
 	quiet, verbose bool
 	color          bool
+	// nixgen is this nixgen's version as generated CI pins it (nixgenPin).
+	nixgen string
 }
 
 func newUI(stdout, stderr io.Writer, getenv func(string) string) *ui {
 	return &ui{
-		out:   stdout,
-		err:   stderr,
-		color: getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && isTerminal(stderr),
+		out:    stdout,
+		err:    stderr,
+		color:  getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && isTerminal(stderr),
+		nixgen: nixgenPin(getenv),
 	}
 }
 

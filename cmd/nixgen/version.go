@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"golang.org/x/mod/semver"
+
 	"github.com/urfave/cli/v2"
 )
 
@@ -47,4 +49,32 @@ func version() string {
 		v = "(devel)"
 	}
 	return v
+}
+
+// versionOverrideEnv, when set, is the version nixgenPin returns. The golden
+// tests set it so that their output does not depend on how the test binary
+// was built; nothing else should.
+const versionOverrideEnv = "NIXGEN_VERSION_OVERRIDE"
+
+// nixgenPin is the version of this nixgen that the generated CI job runs
+// (go run github.com/nixgen/nixgen/cmd/nixgen@VERSION): the main module's
+// version from the build info when go run can fetch it, "" otherwise (a
+// (devel) build, or one with local changes: the job then runs @latest and
+// its comment asks for a pin).
+func nixgenPin(getenv func(string) string) string {
+	if v := getenv(versionOverrideEnv); v != "" {
+		return v
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok || !fetchableVersion(info.Main.Version) {
+		return ""
+	}
+	return info.Main.Version
+}
+
+// fetchableVersion reports whether v is a module version go run can fetch:
+// a semantic version (a release, a pre-release or a pseudo-version) without
+// build metadata such as +dirty.
+func fetchableVersion(v string) bool {
+	return semver.IsValid(v) && semver.Build(v) == ""
 }

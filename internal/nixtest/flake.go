@@ -2,6 +2,7 @@ package nixtest
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -143,6 +144,9 @@ func overrideArgs(t testing.TB, flakeDir, prefix string) []string {
 	override := func(path, standinKey string) {
 		args = append(args, "--override-input", prefix+path, "path:"+filepath.Join(dir, standins[standinKey].dir))
 	}
+	overrideNixpkgs := func(path, url string) {
+		args = append(args, "--override-input", prefix+path, "path:"+nixpkgsFor(t, dir, url))
+	}
 	for _, name := range names {
 		in := inputs[name]
 		if in.Follows != nil {
@@ -153,7 +157,11 @@ func overrideArgs(t testing.TB, flakeDir, prefix string) []string {
 			t.Fatalf("nixtest: flake input %q (%s) of %s has no stand-in; the harness knows nixpkgs, crane, flake-utils, deploy-rs and systems",
 				name, in.URL, flakeDir)
 		}
-		override(name, key)
+		if key == "nixpkgs" {
+			overrideNixpkgs(name, in.URL)
+		} else {
+			override(name, key)
+		}
 		for nested := range in.Nested {
 			if !contains(standins[key].realInputs, nested) {
 				t.Fatalf("nixtest: %s/flake.nix: input %q has an override for a non-existent input %q (the real %s has inputs %v)",
@@ -177,6 +185,60 @@ func overrideArgs(t testing.TB, flakeDir, prefix string) []string {
 		}
 	}
 	return args
+}
+
+// nixpkgsFor returns the nixpkgs stand-in for the branch a flake input's
+// URL names (github:NixOS/nixpkgs/BRANCH): a copy that knows its branch, so
+// it has the go_1_XX attributes of that branch and no others. A URL that
+// names no branch channels.json knows gets the checked-in stand-in, which
+// has every Go the table lists.
+func nixpkgsFor(t testing.TB, standinsDir, url string) string {
+	t.Helper()
+	src := filepath.Join(standinsDir, standins["nixpkgs"].dir)
+	branch := nixpkgsBranch(url)
+	data, err := os.ReadFile(filepath.Join(src, "channels.json"))
+	if err != nil {
+		t.Fatalf("nixtest: %v", err)
+	}
+	var channels map[string]json.RawMessage
+	if err := json.Unmarshal(data, &channels); err != nil {
+		t.Fatalf("nixtest: channels.json: %v", err)
+	}
+	if _, ok := channels[branch]; !ok {
+		return src
+	}
+	dst := filepath.Join(t.TempDir(), "nixpkgs-"+branch)
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatalf("nixtest: copying the nixpkgs stand-in: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "branch.nix"), []byte(nixString(branch)+"\n"), 0o644); err != nil {
+		t.Fatalf("nixtest: %v", err)
+	}
+	return dst
+}
+
+// nixpkgsBranch reads the branch from a nixpkgs flake URL and names it as
+// channels.json does (and nixgen's plan.channelKey): nixos-XX.YY or
+// nixos-unstable. "" when the URL names none.
+func nixpkgsBranch(url string) string {
+	u := strings.ToLower(url)
+	var branch string
+	if i := strings.Index(u, "?ref="); i >= 0 {
+		branch = strings.SplitN(u[i+len("?ref="):], "&", 2)[0]
+	} else if rest, ok := strings.CutPrefix(u, "github:nixos/nixpkgs/"); ok {
+		branch = strings.SplitN(rest, "?", 2)[0]
+	}
+	switch branch {
+	case "nixpkgs-unstable", "nixos-unstable-small", "master":
+		return "nixos-unstable"
+	}
+	branch = strings.TrimSuffix(strings.TrimSuffix(branch, "-small"), "-darwin")
+	for _, prefix := range []string{"nixpkgs-", "release-"} {
+		if rest, ok := strings.CutPrefix(branch, prefix); ok {
+			branch = "nixos-" + rest
+		}
+	}
+	return branch
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -1,6 +1,7 @@
 package cargo
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -38,5 +39,21 @@ func TestDefaultIsTheServer(t *testing.T) {
 	}
 	if !p.Server || p.Service == nil || p.Service.PortEnv != "BRIDGE_PORT" || p.Service.Port != 2333 {
 		t.Errorf("server %v, service %+v; want a server on BRIDGE_PORT, 2333", p.Server, p.Service)
+	}
+}
+
+// A package name that is not one is refused where it is written: it would
+// become a Nix attribute, a unit, a user and a repository_dispatch event.
+func TestCrateNameRefused(t *testing.T) {
+	for _, name := range []string{"${{ PWNED }}", "a b", "x\\\"y", "-lead", "9lives", "caf\u00e9"} {
+		fsys := fstest.MapFS{
+			"Cargo.toml":  file("[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\n"),
+			"Cargo.lock":  file(lockV4),
+			"src/main.rs": file("fn main() {}\n"),
+		}
+		_, err := Detect(fsys, Options{})
+		if err == nil || !strings.Contains(err.Error(), "Cargo.toml: package.name is not a Cargo package name") {
+			t.Errorf("name %q: %v", name, err)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/spdx"
 )
@@ -50,6 +51,10 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	for _, mb := range members {
 		if mb.m.Package == nil {
 			continue
+		}
+		if !ident.CrateName(mb.m.Package.Name) {
+			return nil, &diag.InputError{File: path.Join(mb.dir, "Cargo.toml"),
+				Msg: "package.name is not a Cargo package name (ASCII letters, digits, _ and -, starting with a letter)"}
 		}
 		bins, warnings := binaries(fsys, mb)
 		p.Warnings = append(p.Warnings, warnings...)

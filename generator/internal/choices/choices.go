@@ -6,6 +6,8 @@ package choices
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/config"
@@ -25,7 +27,9 @@ type Flags struct {
 	VendorHash string // "" or "fake"
 
 	Cachix, DeployRepo, PinActions, Target string
-	Systems                                []string
+	Systems                                []string // the CI matrix
+	FlakeSystems                           []string // the flake's systems
+	Container                              string   // the plain target's build image
 
 	// Src is local, github, github:OWNER/REPO, git or git:URL.
 	Src          string
@@ -33,6 +37,14 @@ type Flags struct {
 	PrefetchDeps bool
 	Prefetcher   string // auto, nix-prefetch-git, native; "" is auto
 	GitHubURL    string
+
+	// Rehash recomputes Go's vendorHash even when nixgen.toml records one
+	// for unchanged inputs.
+	Rehash bool
+
+	// Nixgen is the running nixgen's version, for model.CI.Nixgen: not a
+	// choice, so nixgen.toml never records it.
+	Nixgen string
 }
 
 // ServiceMode says whether to emit the NixOS module.
@@ -54,10 +66,17 @@ type Choices struct {
 	Port           int // 0: detect
 	FakeVendorHash bool
 	CI             model.CI
+	Systems        []string // the flake's, in model.Systems' order
 	Src            model.Src
 	Description    string
 	Include        []string
 	Owned          []string
+	// Rehash and Vendor: recompute vendorHash, or reuse the one recorded
+	// for the inputs it was computed from.
+	Rehash bool
+	Vendor config.Vendor
+	// Generated are the files the last generation wrote.
+	Generated []string
 }
 
 // origin names where a value came from, for error messages: the flag when
@@ -100,6 +119,7 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 	c.Description = cfg.Description
 	c.Include = cfg.Include
 	c.Owned = cfg.Owned
+	c.Rehash, c.Vendor, c.Generated = f.Rehash, cfg.Vendor, cfg.Generated
 
 	switch f.VendorHash {
 	case "":
@@ -141,6 +161,10 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 	}
 
 	if c.CI, err = mergeCI(f, cfg.CI); err != nil {
+		return c, err
+	}
+	c.CI.Nixgen = f.Nixgen
+	if c.Systems, err = mergeSystems(f.FlakeSystems, cfg.Systems, c.CI.Systems); err != nil {
 		return c, err
 	}
 	if c.Src, err = mergeSrc(f, cfg); err != nil {
@@ -229,7 +253,20 @@ func mergeCI(f Flags, file config.CI) (model.CI, error) {
 			return ci, diag.Inputf("--systems: %q is not one of %s", s, strings.Join(model.Systems, ", "))
 		}
 	}
+	var containerO origin
+	ci.Container, containerO = pick(f.Container, file.Container, "container", "[ci] container")
+	if ci.Container != "" {
+		if !containerImageRE.MatchString(ci.Container) {
+			return ci, valueError(containerO, ci.Container, "want an image reference such as "+model.DefaultContainer+" or debian:12")
+		}
+		if ci.Target != model.TargetPlain {
+			return ci, diag.Inputf("%s is for --target plain: the image its workflow builds in", containerO)
+		}
+	}
 	if ci.Target == model.TargetPlain {
+		if ci.Container == "" {
+			ci.Container = model.DefaultContainer
+		}
 		if ci.Cachix != "" || ci.DeployRepo != "" {
 			return ci, diag.Inputf("--cachix and --deploy-repo are for --target nix (NixOS hosts); --target plain ships a binary to a host without Nix")
 		}
@@ -238,6 +275,41 @@ func mergeCI(f Flags, file config.CI) (model.CI, error) {
 		}
 	}
 	return ci, nil
+}
+
+// containerImageRE is a container image reference,
+// [REGISTRY[:PORT]/]NAME[:TAG][@DIGEST], in Docker's grammar (lower-case names).
+var containerImageRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
+
+// mergeSystems returns the flake's systems: the flag's, else nixgen.toml's,
+// else model.FlakeSystems, plus every system CI builds, so the workflow
+// never asks for a system the flake lacks. nil means the default list.
+func mergeSystems(flag, file, ci []string) ([]string, error) {
+	chosen, fromFile := flag, false
+	if chosen == nil {
+		chosen, fromFile = file, true
+	}
+	if len(chosen) == 0 {
+		chosen = model.FlakeSystems
+		if !slices.ContainsFunc(ci, func(s string) bool { return !slices.Contains(chosen, s) }) {
+			return nil, nil
+		}
+	}
+	for _, s := range chosen {
+		if !ident.System(s) {
+			if fromFile {
+				return nil, fileError("systems: %q is not one of %s", s, strings.Join(model.Systems, ", "))
+			}
+			return nil, diag.Inputf("--flake-systems: %q is not one of %s", s, strings.Join(model.Systems, ", "))
+		}
+	}
+	var out []string
+	for _, s := range model.Systems {
+		if slices.Contains(chosen, s) || slices.Contains(ci, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // mergeSrc reads the source: --src (local overrides a recorded pin), else
@@ -308,7 +380,7 @@ func ParseSrc(v string) (model.Src, error) {
 // Record returns the nixgen.toml that reproduces a generation of p: every
 // choice, resolved (the builder actually used, the port actually chosen),
 // and the user's list of owned files kept.
-func Record(c Choices, p *model.Project, builder model.Builder, src *model.SourcePin) *config.Config {
+func Record(c Choices, p *model.Project, builder model.Builder, src *model.SourcePin, generated []string) *config.Config {
 	enabled := p.Service != nil
 	cfg := &config.Config{
 		Builder: string(builder),
@@ -318,11 +390,17 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 		CI: config.CI{
 			Cachix: c.CI.Cachix, DeployRepo: c.CI.DeployRepo,
 			PinActions: c.CI.PinActions, Target: c.CI.Target, Systems: c.CI.Systems,
+			Container: c.CI.Container,
 		},
+		Systems:      c.Systems,
 		Owned:        c.Owned,
 		PrefetchDeps: c.Src.PrefetchDeps,
 		Description:  c.Description,
 		Include:      c.Include,
+		Generated:    generated,
+	}
+	if len(cfg.Systems) == 0 {
+		cfg.Systems = model.FlakeSystems // recorded, so a later default changes nothing
 	}
 	if enabled {
 		cfg.Service.Port = p.Service.Port
@@ -331,6 +409,12 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 		cfg.VendorHash = "computed"
 		if c.FakeVendorHash {
 			cfg.VendorHash = "fake"
+		}
+		if g := p.Go; g.VendorInputs != "" {
+			cfg.Vendor = config.Vendor{Hash: g.VendorHash, Go: g.HashGo, Inputs: g.VendorInputs}
+			if g.VendorNull {
+				cfg.Vendor.Hash, cfg.Vendor.Go = "null", ""
+			}
 		}
 	}
 	switch {

@@ -33,6 +33,9 @@ type Config struct {
 	// Src is where the source comes from: "" (the local tree),
 	// "github:OWNER/REPO" or "git:URL".
 	Src string `toml:"src"`
+	// Systems are the Nix systems the flake exposes; empty means nixgen's
+	// default list.
+	Systems []string `toml:"systems"`
 	// PrefetchDeps fills Cargo git dependencies' outputHashes for a local source.
 	PrefetchDeps bool    `toml:"prefetch-deps"`
 	Service      Service `toml:"service"`
@@ -40,6 +43,18 @@ type Config struct {
 	// Owned lists generated files the user maintains by hand: nixgen
 	// neither rewrites them nor compares them.
 	Owned []string `toml:"owned"`
+	// Generated lists the files the last generation wrote, so that check
+	// finds the ones that no longer belong.
+	Generated []string `toml:"generated"`
+	Vendor    Vendor   `toml:"vendor"`
+}
+
+// Vendor is the [vendor] table: what Go's vendorHash was computed from, so
+// that check and init reuse it while the inputs are unchanged.
+type Vendor struct {
+	Hash   string `toml:"hash"`   // the vendorHash, or "null"
+	Go     string `toml:"go"`     // the Go minor version it was computed with
+	Inputs string `toml:"inputs"` // a digest of go.mod, go.sum and what else decides it
 }
 
 // Service is the [service] table.
@@ -57,6 +72,8 @@ type CI struct {
 	// Systems are the Nix systems the workflow builds; empty means
 	// x86_64-linux.
 	Systems []string `toml:"systems"`
+	// Container is the image the plain target builds in.
+	Container string `toml:"container"`
 }
 
 // Load reads nixgen.toml from fsys; ok is false when there is none.
@@ -110,6 +127,8 @@ func (c *Config) Render() []byte {
 		str(`Rust builder: "crane" or "rust-platform".`, "builder", c.Builder)
 	}
 	str("nixpkgs branch the flake follows.", "nixpkgs", c.Nixpkgs)
+	b.WriteString("# Nix systems the flake exposes (it always covers [ci] systems).\n")
+	fmt.Fprintf(&b, "systems = %s\n", sortedStrings(c.Systems))
 	str("Package exposed as packages.default.", "bin", c.Bin)
 	if c.VendorHash != "" {
 		str(`Go vendorHash: "computed" runs `+"`go mod vendor`"+`; "fake" writes lib.fakeHash.`, "vendor-hash", c.VendorHash)
@@ -121,6 +140,8 @@ func (c *Config) Render() []byte {
 	fmt.Fprintf(&b, "# Prefetch Cargo git dependencies for cargoLock.outputHashes (always done for a pinned src).\nprefetch-deps = %t\n", c.PrefetchDeps)
 	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
 	fmt.Fprintf(&b, "owned = %s\n", sortedStrings(c.Owned))
+	b.WriteString("# Files nixgen generated; `nixgen check` reports any that no longer belong.\n")
+	fmt.Fprintf(&b, "generated = %s\n", sortedStrings(c.Generated))
 
 	b.WriteString("\n[service]\n")
 	enabled := c.Service.Enabled != nil && *c.Service.Enabled
@@ -136,6 +157,16 @@ func (c *Config) Render() []byte {
 	str(`"nix" for NixOS hosts; "plain" also writes a workflow, unit and setup script for hosts without Nix.`, "target", c.CI.Target)
 	b.WriteString("# Nix systems nix.yml builds, each on a native runner; empty: x86_64-linux.\n")
 	fmt.Fprintf(&b, "systems = %s\n", sortedStrings(c.CI.Systems))
+	if c.CI.Container != "" {
+		str(`Image the "plain" target builds in: the hosts' OS, so the binary links against their glibc and libssl.`, "container", c.CI.Container)
+	}
+
+	if c.Vendor.Inputs != "" {
+		b.WriteString("\n# What Go's vendorHash was computed from: while go.mod, go.sum and the\n# replaced modules are unchanged, `nixgen check` and `nixgen init --force`\n# reuse the hash without running go; `--rehash` recomputes it.\n[vendor]\n")
+		str("vendorHash, or \"null\" when there is nothing to vendor.", "hash", c.Vendor.Hash)
+		str("The Go minor version it was computed with.", "go", c.Vendor.Go)
+		str("Digest of the inputs.", "inputs", c.Vendor.Inputs)
+	}
 	return b.Bytes()
 }
 

@@ -59,16 +59,23 @@ func TestNixRoundTrip(t *testing.T) {
 	type probe struct{ what, expr, want string }
 	var probes []probe
 	for _, s := range hostile {
+		v := NixValue(s)
 		probes = append(probes,
-			probe{"NixString", NixString(s), s},
-			probe{"NixInString", `"<` + NixInString(s) + `>"`, "<" + s + ">"},
-			probe{"NixAttrName", "builtins.head (builtins.attrNames { " + NixAttrName(s) + " = null; })", s},
+			probe{"NixString", NixString(s), v},
+			probe{"NixInString", `"<` + NixInString(s) + `>"`, "<" + v + ">"},
+			probe{"NixAttrName", "builtins.head (builtins.attrNames { " + NixAttrName(s) + " = null; })", v},
 			probe{"NixSelect", "let set = { " + NixAttrName(s) + " = \"found\"; }; in " + NixSelect("set", s), "found"},
 			probe{"NixComment", "# " + NixComment(s) + "\n\"after\"", "after"},
 			// As in a template: the value on lines of its own, where a
 			// first line that is not blank keeps the indentation as it is.
-			probe{"NixIndented", "''\nx" + NixIndented(s) + "\n''", "x" + s + "\n"},
+			probe{"NixIndented", "''\nx" + NixIndented(s) + "\n''", "x" + v + "\n"},
+			// Indented by a template, the value's own line breaks too.
+			probe{"NixIndented", "''\n  x" + strings.ReplaceAll(NixIndented(s), "\n", "\n  ") + "\n''", "x" + v + "\n"},
 		)
+		for what, out := range map[string]string{"NixString": NixString(s), "NixAttrName": NixAttrName(s), "NixComment": NixComment(s)} {
+			checkVisible(t, what, s, out)
+		}
+		checkVisible(t, "NixIndented", s, NixIndented(s), '\t', '\n')
 	}
 	for _, rel := range []string{"migrations", "crates/db/migrations", ".sqlx", "my dir/x", "${x}", `a"b`, "x/", "./assets", "ünï"} {
 		probes = append(probes, probe{"NixPath", "toString " + NixPath(rel), filepath.Join(dir, rel)})
@@ -81,6 +88,40 @@ func TestNixRoundTrip(t *testing.T) {
 	for i, got := range evalNix(t, dir, exprs) {
 		if p := probes[i]; got != sha(p.want) {
 			t.Errorf("%s: %s does not evaluate to %q", p.what, p.expr, p.want)
+		}
+	}
+}
+
+// TestNixValue pins what NixString writes for characters Nix cannot escape.
+func TestNixValue(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"abc\u202edcb", "abc\ufffddcb"},
+		{"zero\u200bwidth\u00ad", "zero\ufffdwidth\ufffd"},
+		{"bell\a esc\x1b nul\x00", "bell\ufffd esc\ufffd nul\ufffd"},
+		{"tab\tline\ncr\r", "tab\tline\ncr\r"},
+		{"\xff", "\ufffd"},
+		{"ünïcødé ✓ 😀", "ünïcødé ✓ 😀"},
+	} {
+		if got := NixValue(tc.in); got != tc.want {
+			t.Errorf("NixValue(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestNixIndented pins the escapes of an indented string, and a lone quote
+// before "${" in particular: "'" then "”${" would read as "”'" (two
+// quotes) and then an interpolation.
+func TestNixIndented(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a'${x}", `a''\'''${x}`},
+		{"''${x}", `'''''${x}`},
+		{"'''${x}", `'''''\'''${x}`},
+		{"it's $HOME", "it's $HOME"},
+		{"''", "'''"},
+		{"a\rb", `a''\rb`},
+	} {
+		if got := NixIndented(tc.in); got != tc.want {
+			t.Errorf("NixIndented(%q) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
 }

@@ -6,8 +6,10 @@ import "encoding/json"
 // A JSON string as encoding/json writes it is one: its escapes (\" \\ \n
 // \uXXXX and the like) are Python's too, and it writes characters beyond
 // U+FFFF raw, never as a surrogate pair (which Python would read as two
-// characters). Invalid UTF-8 becomes U+FFFD.
+// characters). Invalid UTF-8 becomes U+FFFD. Invisible characters that
+// JSON leaves raw (DEL, C1 controls, format characters) are written as
+// \uXXXX or \UXXXXXXXX, which Python reads too.
 func PythonString(s string) string {
 	b, _ := json.Marshal(s) // a string always marshals
-	return string(b)
+	return escapeInvisible(string(b))
 }

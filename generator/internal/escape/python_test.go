@@ -3,8 +3,11 @@ package escape
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"testing"
 )
+
+var astral = regexp.MustCompile(`\\U[0-9a-fA-F]{8}`)
 
 var surrogate = regexp.MustCompile(`\\u[dD][89a-fA-F]`)
 
@@ -14,6 +17,12 @@ var surrogate = regexp.MustCompile(`\\u[dD][89a-fA-F]`)
 func TestPythonString(t *testing.T) {
 	for _, s := range hostile {
 		lit := PythonString(s)
+		checkVisible(t, "PythonString", s, lit)
+		// Python reads \UXXXXXXXX, which JSON has not.
+		lit = astral.ReplaceAllStringFunc(lit, func(e string) string {
+			r, _ := strconv.ParseUint(e[2:], 16, 32)
+			return string(rune(r))
+		})
 		var got string
 		if err := json.Unmarshal([]byte(lit), &got); err != nil || got != valid(s) {
 			t.Errorf("PythonString(%q) = %s reads back as %q (%v)", s, lit, got, err)

@@ -9,9 +9,27 @@ var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 // ShellQuote returns s as one POSIX shell word that expands to exactly s:
 // in single quotes, each single quote written as quote, backslash, quote,
-// quote (close, a literal quote, reopen).
+// quote (close, a literal quote, reopen). "$", "`" and a backslash right
+// before a quote (or the closing one) are written outside the quotes the
+// same way, escaped: quoted, they are data all the same, but shellcheck
+// takes them for an expansion the author meant (SC2016) or a mistaken
+// escape (SC1003), and generated scripts pass shellcheck.
 func ShellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\'':
+			b.WriteString(`'\''`)
+		case s[i] == '\\' && (i+1 == len(s) || s[i+1] == '\''), s[i] == '$', s[i] == '`':
+			b.WriteString(`'\` + s[i:i+1] + `'`)
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // ShellWord is ShellQuote, but leaves words that need no quoting bare, for

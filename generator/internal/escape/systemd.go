@@ -6,9 +6,11 @@ import (
 )
 
 // SystemdText makes s safe as a free-text unit setting (Description=): one
-// line, no trailing backslash (a continuation), "%" not a specifier.
+// line, no trailing backslash (systemd strips trailing blanks, then reads a
+// backslash as a continuation that swallows the next line), "%" not a
+// specifier.
 func SystemdText(s string) string {
-	s = strings.TrimRight(SystemdComment(s), `\ `)
+	s = strings.TrimRight(SystemdComment(s), " \t\\")
 	return strings.ReplaceAll(s, "%", "%%")
 }
 

@@ -95,20 +95,23 @@ func TestSystemd(t *testing.T) {
 	unit.WriteString("[Unit]\n")
 	for _, s := range hostile {
 		text := SystemdText(s)
-		if strings.ContainsAny(text, "\n\r") || strings.HasSuffix(text, `\`) {
+		checkVisible(t, "SystemdText", s, text, '\t')
+		// systemd strips trailing blanks, then reads a trailing backslash as
+		// a continuation.
+		if strings.ContainsAny(text, "\n\r") || strings.HasSuffix(strings.TrimRight(text, " \t"), `\`) {
 			t.Errorf("SystemdText(%q) = %q spans lines", s, text)
 		}
 		if got, err := unitText(text); err != nil {
 			t.Errorf("SystemdText(%q) = %s: %v", s, text, err)
-		} else if want := strings.TrimSpace(strings.TrimRight(SystemdComment(s), `\ `)); got != want {
+		} else if want := strings.TrimSpace(strings.TrimRight(SystemdComment(s), " \t\\")); got != want {
 			t.Errorf("SystemdText(%q) = %s reads back as %q, want %q", s, text, got, want)
 		}
 		fmt.Fprintf(&unit, "# %s\nDescription=%s\n", SystemdComment(s), text)
 	}
 	unit.WriteString("[Service]\nType=exec\n")
 	for _, s := range hostile {
-		if s != valid(s) {
-			continue // systemd refuses invalid UTF-8 in an environment variable
+		if s != valid(s) || strings.Contains(s, "\x00") {
+			continue // systemd refuses invalid UTF-8 in an environment variable; NUL is refused at input
 		}
 		env := SystemdQuote("K=" + s)
 		if got, err := unitWords(env, false); err != nil || len(got) != 1 || got[0] != "K="+s {
@@ -118,7 +121,7 @@ func TestSystemd(t *testing.T) {
 	}
 	args := []string{"/bin/echo"}
 	for _, s := range hostile {
-		if s != "" && s == valid(s) {
+		if s != "" && s == valid(s) && !strings.Contains(s, "\x00") {
 			args = append(args, s)
 		}
 	}

@@ -8,8 +8,9 @@ import (
 )
 
 // TOMLString returns s as a TOML basic string that reads back as s, written
-// by the TOML library's own encoder. Each byte of invalid UTF-8, which no
-// TOML file may hold, becomes U+FFFD.
+// by the TOML library's own encoder, with invisible characters it leaves raw
+// (see Invisible) escaped. Each byte of invalid UTF-8, which no TOML file
+// may hold, becomes U+FFFD.
 func TOMLString(s string) string {
 	return tomlValue(validUTF8(s))
 }
@@ -29,7 +30,7 @@ func tomlValue(v any) string {
 	if err != nil {
 		panic("escape: encoding a TOML string: " + err.Error()) // strings always encode
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(string(b), "v = "), "\n")
+	return escapeInvisible(strings.TrimSuffix(strings.TrimPrefix(string(b), "v = "), "\n"))
 }
 
 // validUTF8 replaces each byte of invalid UTF-8 in s by U+FFFD, as YAMLString

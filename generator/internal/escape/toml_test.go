@@ -11,6 +11,7 @@ import (
 // nixgen.toml with.
 func TestTOML(t *testing.T) {
 	for _, s := range hostile {
+		checkVisible(t, "TOMLString", s, TOMLString(s))
 		var doc struct{ V string }
 		if _, err := toml.Decode("v = "+TOMLString(s)+"\n", &doc); err != nil || doc.V != valid(s) {
 			t.Errorf("TOMLString(%q) = %s reads back as %q (%v)", s, TOMLString(s), doc.V, err)

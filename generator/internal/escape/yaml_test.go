@@ -13,6 +13,7 @@ import (
 // GitHub sees no expression in it except the one that spells "${{".
 func TestYAMLString(t *testing.T) {
 	for _, s := range hostile {
+		checkVisible(t, "YAMLString", s, YAMLString(s))
 		// What GitHub evaluates: YAML's value, with "${{" spelled as an
 		// expression whose value is "${{".
 		want := strings.ReplaceAll(valid(s), "${{", "${{ '${{' }}")
@@ -47,6 +48,7 @@ func TestYAMLString(t *testing.T) {
 // TestYAMLComment checks that a comment ends where its line ends.
 func TestYAMLComment(t *testing.T) {
 	for _, s := range hostile {
+		checkVisible(t, "YAMLComment", s, YAMLComment(s), '\t')
 		var doc map[string]string
 		src := "# " + YAMLComment(s) + "\nv: after\n"
 		if err := yaml.Unmarshal([]byte(src), &doc); err != nil || len(doc) != 1 || doc["v"] != "after" {

@@ -79,6 +79,14 @@ var (
 // a letter or underscore, then letters, digits and underscores.
 func EnvName(s string) bool { return envNameRE.MatchString(s) }
 
+var crateNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+
+// CrateName reports whether s is a Cargo package name as crates.io takes
+// them: ASCII letters, digits, "_" and "-", starting with a letter, at most
+// 64 characters. The name becomes a Nix attribute, a unit, a user and an
+// event name.
+func CrateName(s string) bool { return crateNameRE.MatchString(s) }
+
 // FlagName reports whether s can be a command-line flag's name, without
 // its dashes ("listen-addr", "http.port"): letters, digits, ".", "_" and
 // "-", starting with a letter or digit.

@@ -22,6 +22,15 @@ type CI struct {
 	// Systems are the Nix systems nix.yml builds, each on a native runner;
 	// empty means DefaultSystem only.
 	Systems []string
+	// Nixgen is the version of the nixgen writing the files (a module
+	// version go run can fetch, such as v1.2.0), which nix.yml's generated
+	// job pins; "" for a development build (the job runs @latest). Not a
+	// choice: the command supplies it, and nixgen.toml never records it.
+	Nixgen string
+	// Container is the image --target plain builds in: the host's OS, so
+	// the binary links against the glibc and libssl the host has. ""
+	// means DefaultContainer.
+	Container string
 }
 
 // Enabled reports whether any CI/CD file is asked for.
@@ -41,12 +50,23 @@ const (
 	TargetPlain = "plain" // hosts without Nix: a release binary, a unit and setup.sh
 )
 
+// DefaultContainer is the image --target plain builds in unless told
+// otherwise: the oldest Ubuntu LTS nixgen supports on hosts, so the binary
+// needs no newer glibc than it has.
+const DefaultContainer = "ubuntu:22.04"
+
 // DefaultSystem is the one system nix.yml builds unless told otherwise.
 const DefaultSystem = "x86_64-linux"
 
-// Systems are the Nix systems a workflow can build, each on a native
-// GitHub-hosted runner, in the order a build matrix lists them.
+// Systems are the Nix systems nixgen knows, each built natively on a
+// GitHub-hosted runner, in the order flakes and build matrices list them.
 var Systems = []string{"x86_64-linux", "aarch64-linux", "aarch64-darwin", "x86_64-darwin"}
+
+// FlakeSystems are the systems a generated flake exposes unless told
+// otherwise. x86_64-darwin is left out: nixpkgs stops building it with
+// 26.11 (its release notes, "x86_64-darwin-26.11"), and 26.05 keeps it only
+// until the end of 2026.
+var FlakeSystems = []string{"x86_64-linux", "aarch64-linux", "aarch64-darwin"}
 
 // DefaultChannel is the nixpkgs branch generated flakes follow unless the
 // user chooses another: the current stable NixOS release.

@@ -3,6 +3,7 @@ package nixedit
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nixgen/nixgen/generator/internal/escape"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +76,7 @@ func TestQuoteString(t *testing.T) {
 		"$${x}":      `"$\${x}"`,
 		"a$":         `"a$"`,
 		"a\nb\tc\rd": `"a\nb\tc\rd"`,
-		"\x01é":      "\"\x01é\"",
+		"\x01é":      "\"\ufffdé\"",
 	}
 	for in, want := range tests {
 		if got := QuoteString(in); got != want {
@@ -96,7 +97,7 @@ func checkQuoteRoundTrip(t *testing.T, s string) {
 	if err != nil {
 		t.Fatalf("QuoteString(%q) = %s does not parse: %v", s, q, err)
 	}
-	if n.kind != nodeString || !n.plain || n.text != s {
+	if n.kind != nodeString || !n.plain || n.text != escape.NixValue(s) {
 		t.Fatalf("QuoteString(%q) = %s reads back as %q (plain %v)", s, q, n.text, n.plain)
 	}
 }
@@ -118,7 +119,7 @@ func TestQuoteStringNix(t *testing.T) {
 		if !utf8.ValidString(s) {
 			continue // the JSON printer cannot carry it back
 		}
-		want = append(want, s)
+		want = append(want, escape.NixValue(s))
 		b.WriteString(QuoteString(s) + "\n")
 	}
 	b.WriteString("]\n")

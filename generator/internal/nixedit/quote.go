@@ -7,8 +7,10 @@ import (
 )
 
 // QuoteString returns s as a Nix double-quoted string literal that
-// evaluates to exactly s; it is escape.NixString, the escaper every generated
-// file uses, so an edited value is written as generation would write it.
+// evaluates to escape.NixValue(s), which is s for any value a pin holds (it
+// replaces control and invisible formatting characters); it is
+// escape.NixString, the escaper every generated file uses, so an edited
+// value is written as generation would write it.
 func QuoteString(s string) string { return escape.NixString(s) }
 
 // UnquoteString decodes a Nix double-quoted string literal without

@@ -22,6 +22,9 @@ var actions = map[string]action{
 	"download-artifact": {"actions/download-artifact", "v8", "v8.0.1", "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c"},
 	"rust-cache":        {"Swatinem/rust-cache", "v2", "v2.9.2", "6323deb102c322ba6fcbdcafc7e3dddab59af2b6"},
 	"setup-go":          {"actions/setup-go", "v7", "v7.0.0", "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e"},
+	// No release tags: the branch names the toolchain it installs, and
+	// installs rustup (with curl) where the image has none.
+	"rust-toolchain": {"dtolnay/rust-toolchain", "stable", "stable", "29eef336d9b2848a0b548edc03f92a220660cdb8"},
 }
 
 // uses returns the value of a step's `uses:` for the named action. The
@@ -38,10 +41,10 @@ func uses(name, pin string) string {
 }
 
 // runners maps a Nix system to the GitHub-hosted runner that builds it
-// natively.
+// natively (labels from actions/runner-images' README).
 var runners = map[string]string{
 	"x86_64-linux":   "ubuntu-24.04",
 	"aarch64-linux":  "ubuntu-24.04-arm",
-	"aarch64-darwin": "macos-15",
-	"x86_64-darwin":  "macos-15-intel",
+	"aarch64-darwin": "macos-26",
+	"x86_64-darwin":  "macos-26-intel",
 }

@@ -37,8 +37,15 @@ type nixWorkflowView struct {
 }
 
 // generatedView is the job that fails when generated files drifted or a
-// pin or dependency hash went stale.
-type generatedView struct{ Runner, Shell, Deps string }
+// pin or dependency hash went stale. Nixgen is the module path and version
+// it runs (a YAML string); PinComment, when set, says to pin a release.
+type generatedView struct {
+	Runner, Shell, Deps, Nixgen string
+	PinComment                  []string
+}
+
+// nixgenModule is what the generated job passes to go run.
+const nixgenModule = "github.com/nixgen/nixgen/cmd/nixgen"
 
 type cachixView struct{ Name, PushFilter string }
 
@@ -77,6 +84,20 @@ func nixWorkflow(p *model.Project, opts model.CI) (Files, []string, error) {
 	// nixgen computes Go's vendorHash with the Go it runs beside, so Go
 	// projects run it in the flake's devShell (the flake's Go version).
 	v.Generated = &generatedView{Runner: escape.YAMLString(runners[model.DefaultSystem]), Shell: "nix shell --inputs-from . nixpkgs#go --command", Deps: "--deps"}
+	// The nixgen that wrote the files checks them: a newer one would report
+	// drift of its own making.
+	if opts.Nixgen != "" {
+		v.Generated.Nixgen = escape.YAMLString(nixgenModule + "@" + opts.Nixgen)
+	} else {
+		v.Generated.Nixgen = escape.YAMLString(nixgenModule + "@latest")
+		v.Generated.PinComment = []string{
+			"Written by a development build of nixgen: pin a release (@vX.Y.Z) so that",
+			"a newer nixgen does not report drift of its own making.",
+		}
+		for i, c := range v.Generated.PinComment {
+			v.Generated.PinComment[i] = escape.YAMLComment(c)
+		}
+	}
 	if p.Language == model.Go {
 		v.Generated.Shell = "nix develop --command"
 	}

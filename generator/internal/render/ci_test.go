@@ -97,7 +97,7 @@ func TestNixWorkflowSystems(t *testing.T) {
           - system: "aarch64-linux"
             runner: "ubuntu-24.04-arm"
           - system: "aarch64-darwin"
-            runner: "macos-15"
+            runner: "macos-26"
 `
 	if !strings.Contains(got, want) {
 		t.Errorf("matrix:\n%s", got)

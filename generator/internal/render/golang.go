@@ -23,6 +23,7 @@ type goView struct {
 	Apps                            []appView
 	TestsPname, VetPname            string
 	Formatter                       string
+	Systems                         nixList
 	serviceView
 }
 
@@ -41,6 +42,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		Formatter:   formatter(opts.Channel),
 		TestsPname:  escape.NixString(escape.NixStoreName(p.Name + "-tests")),
 		VetPname:    escape.NixString(escape.NixStoreName(p.Name + "-vet")),
+		Systems:     flakeSystems(opts.Systems),
 	}
 
 	if g.Toolchain != "" {
@@ -129,7 +131,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	if files["flake.nix"], err = execute("go-flake.nix.tmpl", v); err != nil {
 		return nil, nil, err
 	}
-	return files, nil, nil
+	return files, darwinWarning(opts), nil
 }
 
 // ldflag writes one -ldflags entry as a Nix string, turning the version

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,6 +149,7 @@ func plain(p *model.Project, opts model.CI) (Files, []string, error) {
 type plainWorkflowView struct {
 	HeaderComment                         []string
 	Checkout, Upload, Download, Toolchain string
+	RustCache                             string // Rust: the cache action after the toolchain
 	Rust                                  bool
 	BuildEnv                              []binding
 	BuildRun                              []string // shell lines
@@ -155,11 +157,74 @@ type plainWorkflowView struct {
 	Artifact, ArtifactName, ArtifactDir   string
 	ShipName, ShipGroup                   string
 	RemoteFile, RemoteCommand             string
-	Runner, BuildRunner                   string
+	Runner, BuildRunner, Container        string
+	AptPackages                           string // a shell word list, each word quoted
+}
+
+// aptPackages are the Debian/Ubuntu packages the plain build installs in
+// its container for each native input a flake names (the nixpkgs
+// attribute): the headers and pkg-config files, or the tool.
+var aptPackages = map[string][]string{
+	"alsa-lib":   {"libasound2-dev"},
+	"bzip2":      {"libbz2-dev"},
+	"clang":      {"clang", "libclang-dev"},
+	"cmake":      {"cmake"},
+	"curl":       {"libcurl4-openssl-dev"},
+	"libgit2":    {"libgit2-dev"},
+	"libpq":      {"libpq-dev"},
+	"openssl":    {"libssl-dev"},
+	"pkg-config": {"pkg-config"},
+	"protobuf":   {"protobuf-compiler"},
+	"sqlite":     {"libsqlite3-dev"},
+	"udev":       {"libudev-dev"},
+	"xz":         {"liblzma-dev"},
+	"zlib":       {"zlib1g-dev"},
+	"zstd":       {"libzstd-dev"},
+}
+
+// buildTools are what the build's own steps need in a bare image: git for
+// actions/checkout (a real clone, which `git rev-parse` reads), curl and
+// CA certificates for the toolchain installers, a C toolchain and binutils
+// (readelf, for the ELF check) for linking and cgo, pkg-config for -sys
+// crates.
+var buildTools = []string{"build-essential", "ca-certificates", "curl", "git", "pkg-config"}
+
+// plainAptPackages lists the packages the container needs for p, sorted,
+// and warns about native inputs without a known package.
+func plainAptPackages(p *model.Project) ([]string, []string) {
+	seen := map[string]bool{}
+	var pkgs, warnings []string
+	add := func(names ...string) {
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				pkgs = append(pkgs, n)
+			}
+		}
+	}
+	add(buildTools...)
+	inputs := append(append(append([]string(nil), p.Native.NativeBuildInputs...), p.Native.BuildInputs...), p.Native.LinuxBuildInputs...)
+	if p.Rust != nil && p.Rust.Bindgen {
+		inputs = append(inputs, "clang")
+	}
+	for _, in := range inputs {
+		deb, ok := aptPackages[in]
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("--target plain: no Ubuntu package known for the native input %s; add its -dev package to the \"install build tools\" step of .github/workflows/deploy.yml and list the file as owned in nixgen.toml", in))
+			continue
+		}
+		add(deb...)
+	}
+	slices.Sort(pkgs)
+	return pkgs, warnings
 }
 
 func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []string, error) {
 	pkg := p.Package(p.Default)
+	container := opts.Container
+	if container == "" {
+		container = model.DefaultContainer
+	}
 	v := plainWorkflowView{
 		Checkout:      uses("checkout", opts.PinActions),
 		Upload:        uses("upload-artifact", opts.PinActions),
@@ -170,14 +235,22 @@ func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []str
 		RemoteFile:    escape.YAMLString(h.Name + ".upload"),
 		RemoteCommand: escape.YAMLString(escape.ShellCommand("sudo", "-n", h.DeployCmd, "install", h.Name+".upload")),
 		Runner:        escape.YAMLString(runners[model.DefaultSystem]),
-		// The oldest supported Ubuntu: the binary needs at least its glibc.
-		BuildRunner: escape.YAMLString("ubuntu-22.04"),
+		// A current runner; the container decides what the binary links against.
+		BuildRunner: escape.YAMLString(runners[model.DefaultSystem]),
+		Container:   escape.YAMLString(container),
 	}
+	apt, warnings := plainAptPackages(p)
+	quoted := make([]string, len(apt))
+	for i, a := range apt {
+		quoted[i] = escape.ShellWord(a)
+	}
+	v.AptPackages = strings.Join(quoted, " ")
 	var artifact string
 	switch p.Language {
 	case model.Rust:
 		v.Rust = true
-		v.Toolchain = uses("rust-cache", opts.PinActions)
+		v.Toolchain = uses("rust-toolchain", opts.PinActions)
+		v.RustCache = uses("rust-cache", opts.PinActions)
 		v.BuildEnv = []binding{{Name: "PACKAGE", Value: escape.YAMLString(pkg.Name)}, {Name: "BIN", Value: escape.YAMLString(pkg.MainProgram)}}
 		v.BuildRun = []string{`cargo build --release --locked --package "$PACKAGE" --bin "$BIN"`}
 		artifact = "target/release/" + pkg.MainProgram
@@ -215,8 +288,8 @@ func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []str
 	v.Artifact = escape.YAMLString(artifact)
 	v.ArtifactDir = escape.YAMLString("artifact/" + pkg.MainProgram)
 	v.HeaderComment = []string{
-		"Generated by nixgen: builds " + h.Name + "'s release binary on Ubuntu for every push to main and",
-		"every pull request, and ships it from main to a host without Nix.",
+		"Generated by nixgen: builds " + h.Name + "'s release binary in " + container + " for every push to",
+		"main and every pull request, and ships it from main to a host without Nix.",
 		"`nixgen check` compares it with a fresh run.",
 		"",
 		"Prepare the host once with deploy/setup.sh (again after deploy/ changes). Then set,",
@@ -231,7 +304,7 @@ func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []str
 		v.HeaderComment[i] = escape.YAMLComment(c)
 	}
 	out, err := executeWorkflow("plain.yml.tmpl", v)
-	return out, nil, err
+	return out, warnings, err
 }
 
 // unitView is the flat view plain.service.tmpl reads; every string is
@@ -294,6 +367,8 @@ func plainUnit(s *model.Service, h *plainHost) ([]byte, error) {
 // serviceArgs returns how the unit tells the service its address: the
 // environment variables (name, value) and the command-line arguments.
 func serviceArgs(s *model.Service) (env [][2]string, args []string) {
+	// The subcommand that serves comes first; the flags belong to it.
+	args = append(args, s.Subcommand...)
 	addr := s.Address
 	port := strconv.Itoa(s.Port)
 	hostPort := addr + ":" + port

@@ -5,10 +5,12 @@ package render
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
 
+	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/templates"
 )
@@ -24,6 +26,44 @@ type Options struct {
 	Module  bool          // emit nixosModules and nix/module.nix
 	// Src, when set, replaces the local source with a pinned fetch.
 	Src *model.SourcePin
+	// Systems are the systems the flake exposes; empty means
+	// model.FlakeSystems.
+	Systems []string
+}
+
+// darwinWarning warns when the flake lists x86_64-darwin on a branch whose
+// nixpkgs no longer builds it: 26.11 dropped it (its release notes), so
+// nixos-unstable and every release from 26.11 on.
+func darwinWarning(opts Options) []string {
+	if !slices.Contains(opts.Systems, "x86_64-darwin") {
+		return nil
+	}
+	dropped := strings.HasSuffix(opts.Channel, "unstable") || opts.Channel == "master"
+	if v, ok := strings.CutPrefix(opts.Channel, "nixos-"); ok {
+		if y, m, ok := strings.Cut(v, "."); ok {
+			yy, err1 := strconv.Atoi(y)
+			mm, err2 := strconv.Atoi(m)
+			dropped = dropped || err1 == nil && err2 == nil && (yy > 26 || yy == 26 && mm >= 11)
+		}
+	}
+	if !dropped {
+		return nil
+	}
+	return []string{"the flake lists x86_64-darwin, which nixpkgs " + opts.Channel + " no longer builds (dropped in 26.11): its packages come from no binary cache and may not build; nixos-26.05 keeps it until the end of 2026"}
+}
+
+// flakeSystems is the flake's list of systems, in model.Systems' order.
+func flakeSystems(systems []string) nixList {
+	if len(systems) == 0 {
+		systems = model.FlakeSystems
+	}
+	var items []string
+	for _, s := range model.Systems {
+		if slices.Contains(systems, s) {
+			items = append(items, escape.NixString(s))
+		}
+	}
+	return nixList{Items: items}
 }
 
 var tmpl *template.Template

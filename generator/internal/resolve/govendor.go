@@ -286,9 +286,15 @@ func fetchError(err error) error {
 // directories and the root's vendor/ and go.work. Symbolic links are copied
 // as links.
 func copyModule(root, dst string) error {
+	// The temporary directory may lie inside the project (TMPDIR=./.tmp):
+	// never copy the copy into itself.
+	tmp, _ := filepath.Abs(filepath.Dir(dst))
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if abs, _ := filepath.Abs(p); d.IsDir() && abs == tmp {
+			return filepath.SkipDir
 		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {

@@ -515,3 +515,38 @@ func Print(w io.Writer, files Files) error {
 	}
 	return nil
 }
+
+// Remove deletes the files at paths under dir that a generation no longer
+// writes, and the directories that leaves empty. It follows the same
+// rules as Write: nothing out of dir, only regular files. It returns what
+// it removed.
+func Remove(dir string, paths []string) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, &diag.WriteError{Path: dir, Err: err}
+	}
+	root, err := evalExisting(abs)
+	if err != nil {
+		return nil, &diag.WriteError{Path: dir, Err: unwrapPath(err)}
+	}
+	var removed []string
+	for _, p := range paths {
+		real, err := resolve(root, abs, dir, p)
+		if err != nil {
+			return removed, err
+		}
+		if err := os.Remove(real); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return removed, &diag.WriteError{Path: p, Err: unwrapPath(err)}
+		}
+		removed = append(removed, p)
+		for d := filepath.Dir(real); d != root && strings.HasPrefix(d, root+string(filepath.Separator)); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break
+			}
+		}
+	}
+	return removed, nil
+}
