@@ -197,6 +197,23 @@ type ConfigFile struct {
 	Env    string `json:"env,omitempty"`    // e.g. "APP_CONFIG"
 }
 
+// ProbeHost is the host a check on the same machine connects to (the VM
+// test, the plain host's health loop and proxy): loopback when the
+// service listens on every address, IPv6 in brackets.
+func (s *Service) ProbeHost() string {
+	host := s.Address
+	switch host {
+	case "", "0.0.0.0", "localhost":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return host
+}
+
 // PortConfigurable reports whether the module can set the port.
 func (s *Service) PortConfigurable() bool {
 	return s.PortEnv != "" || s.PortFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""

@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/hardening"
@@ -188,16 +187,7 @@ func nixStrings(ss []string) []string {
 // vmTestScript is the Python test driver script for the VM test, one line
 // of a Nix indented string per line.
 func vmTestScript(s *model.Service) []string {
-	host := s.Address
-	switch host {
-	case "0.0.0.0", "":
-		host = "127.0.0.1"
-	case "::":
-		host = "::1"
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
+	host := s.ProbeHost()
 	lines := []string{
 		"machine.wait_for_unit(" + escape.PythonString(s.Name+".service") + ")",
 		"machine.wait_for_open_port(" + strconv.Itoa(s.Port) + ")",

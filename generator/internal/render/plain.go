@@ -62,17 +62,7 @@ func newPlainHost(s *model.Service) (*plainHost, error) {
 	if h.HealthAny {
 		h.HealthPath = "/"
 	}
-	switch s.Address {
-	case "", "0.0.0.0", "127.0.0.1", "localhost":
-		h.HealthHost = "127.0.0.1"
-	case "::", "::1":
-		h.HealthHost = "[::1]"
-	default:
-		h.HealthHost = s.Address
-		if strings.Contains(s.Address, ":") {
-			h.HealthHost = "[" + s.Address + "]"
-		}
-	}
+	h.HealthHost = s.ProbeHost()
 	switch s.Address {
 	case "127.0.0.1", "::1", "localhost":
 	default:
