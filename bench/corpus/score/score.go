@@ -455,7 +455,23 @@ func (m *Module) execArgs() []string {
 			}
 			continue
 		}
-		if strings.HasPrefix(l, "++") || l == "[" || l == "]" || strings.HasPrefix(l, "]") {
+		l = strings.TrimSpace(strings.TrimPrefix(l, "++"))
+		if l == "" || l == "[" || l == "]" || strings.HasPrefix(l, "]") {
+			continue
+		}
+		// A list on one line: ++ [ "serve" ] or [ "--port" (...) ].
+		if strings.HasPrefix(l, "[") && strings.HasSuffix(l, "]") {
+			items := quotedRe.FindAllString(l, -1)
+			if len(items) == 0 {
+				break
+			}
+			for _, q := range items {
+				lit, ok := nixString(q)
+				if !ok || strings.HasPrefix(lit, "-") || strings.Contains(lit, "${") {
+					return words
+				}
+				words = append(words, lit)
+			}
 			continue
 		}
 		lit, ok := nixString(l)
@@ -469,6 +485,8 @@ func (m *Module) execArgs() []string {
 
 // ---------------------------------------------------------------------------
 // Flake parsing.
+
+var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 var (
 	inputsRe   = regexp.MustCompile(`(?m)\b(nativeBuildInputs|buildInputs)\s*=`)

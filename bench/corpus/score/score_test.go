@@ -139,3 +139,11 @@ func TestSplitSections(t *testing.T) {
 		t.Errorf("sections = %q", files)
 	}
 }
+
+// ExecStart lists on one line, as nixgen lays a short list out.
+func TestExecArgsOneLine(t *testing.T) {
+	m := &Module{ExecLines: []string{"[ (lib.getExe' cfg.package \"tally\") ]", "++ [ \"serve\" ]", "++ [ \"--port\" (toString cfg.port) ]", "++ cfg.extraArgs"}}
+	if got := m.execArgs(); !reflect.DeepEqual(got, []string{"serve"}) {
+		t.Errorf("execArgs = %q", got)
+	}
+}

@@ -40,7 +40,7 @@ func (a *analyzer) collectClap() {
 				}
 				return false
 			case "enum_item":
-				if derives(p, n, "Subcommand") {
+				if derives(p, n, "Subcommand", "Parser") { // clap also derives Parser on an enum of commands
 					a.clapEnum(p, n)
 				}
 				return false

@@ -169,3 +169,24 @@ mod tests {
 		t.Errorf("listeners (-want +got):\n%s", diff)
 	}
 }
+
+// clap also derives Parser on the enum of commands itself.
+func TestParserEnum(t *testing.T) {
+	s := analyze(t, "src/main.rs", `
+#[derive(clap::Parser)]
+enum Command {
+    ExportSchema,
+    Run(RunOpts),
+}
+
+#[derive(clap::Args)]
+struct RunOpts {
+    #[arg(long, env = "APP_HTTP_PORT", default_value_t = 17170)]
+    http_port: u16,
+}
+fn main() {}
+`)
+	if !cmp.Equal(s.Subcommand, []string{"run"}) {
+		t.Errorf("subcommand %v, want [run]", s.Subcommand)
+	}
+}
