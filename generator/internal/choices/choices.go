@@ -117,6 +117,9 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 	}
 	c.Bin, _ = pick(f.Bin, cfg.Bin, "bin", "bin")
 	c.Description = cfg.Description
+	if strings.ContainsFunc(c.Description, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		return c, fileError("description: control characters (a NUL, a line break) have no place in meta.description; write it on one line")
+	}
 	c.Include = cfg.Include
 	c.Owned = cfg.Owned
 	c.Rehash, c.Vendor, c.Generated = f.Rehash, cfg.Vendor, cfg.Generated

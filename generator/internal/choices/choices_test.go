@@ -47,6 +47,8 @@ func TestMergeErrors(t *testing.T) {
 		{"rev local", Flags{Rev: "v1"}, config.Config{}, "--rev pins a remote source"},
 		{"prefetcher", Flags{Prefetcher: "curl"}, config.Config{}, `--prefetcher "curl": want auto`},
 		{"github url", Flags{GitHubURL: "-x"}, config.Config{}, `--github-url "-x"`},
+		{"description NUL", Flags{}, config.Config{Description: "a\x00b"}, "nixgen.toml: description: control characters"},
+		{"description newline", Flags{}, config.Config{Description: "a\nExecStartPre=/bin/id"}, "nixgen.toml: description: control characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Merge(tc.flags, &tc.file)
