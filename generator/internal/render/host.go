@@ -84,13 +84,13 @@ func Host(h *model.Host, pin string) (Files, error) {
 		SSHUser:       escape.NixString(h.SSHUser),
 		AppComment: []string{
 			"The app. .github/workflows/deploy.yml locks it to the commit the app's CI",
-			"announces after a green build of main. It keeps the",
-			"app's own nixpkgs (no follows), so this host runs exactly the store paths",
-			"the app's CI built.",
+			"announces after a green build of main. It keeps the app's own nixpkgs",
+			"(no follows), so this host runs exactly the store paths the app's CI",
+			"built.",
 		},
 	}
 	if h.Cachix != "" {
-		fv.AppComment[len(fv.AppComment)-1] = "the app's CI built and pushed to Cachix."
+		fv.AppComment[len(fv.AppComment)-1] = "built and pushed to Cachix."
 	}
 	if app.Local {
 		fv.AppComment = append(fv.AppComment, "A local path: CI cannot fetch it. Point it at the app's repository, e.g. github:OWNER/REPO.")
