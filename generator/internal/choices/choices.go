@@ -329,17 +329,13 @@ func mergeSrc(f Flags, cfg *config.Config) (model.Src, error) {
 		if where, err = ParseSrc(f.Src); err != nil {
 			return s, diag.Inputf("--src %s", err)
 		}
-		if f.Src == "local" && f.Rev != "" {
-			return s, diag.Inputf("--rev pins a remote source: add --src github or --src git")
-		}
 	case cfg.Src != "":
 		if where, err = ParseSrc(cfg.Src); err != nil || where.Kind == model.SrcLocal {
 			return s, fileError("src %q: want \"\", \"github:OWNER/REPO\" or \"git:URL\"", cfg.Src)
 		}
-	default:
-		if f.Rev != "" {
-			return s, diag.Inputf("--rev pins a remote source: add --src github or --src git")
-		}
+	}
+	if f.Rev != "" && where.Kind == model.SrcLocal {
+		return s, diag.Inputf("--rev pins a remote source: add --src github or --src git")
 	}
 	s.Kind, s.Owner, s.Repo, s.URL = where.Kind, where.Owner, where.Repo, where.URL
 	return s, nil
