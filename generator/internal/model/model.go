@@ -195,6 +195,11 @@ type ConfigFile struct {
 	Format string `json:"format,omitempty"` // "toml", "json" or "yaml": a pkgs.formats generator
 	Flag   string `json:"flag,omitempty"`   // e.g. "--config"
 	Env    string `json:"env,omitempty"`    // e.g. "APP_CONFIG"
+	// Required: the program exits when no file is given or found.
+	Required bool `json:"required,omitempty"`
+	// Default is the path read when neither Flag nor Env gives one.
+	Default string `json:"default,omitempty"`
+	At      string `json:"at,omitempty"` // where the flag or variable is declared
 }
 
 // ProbeHost is the host a check on the same machine connects to (the VM

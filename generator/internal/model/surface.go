@@ -44,6 +44,11 @@ type Listener struct {
 	PortFlag string `json:"port_flag,omitempty"`
 	HostFlag string `json:"host_flag,omitempty"`
 	AddrFlag string `json:"addr_flag,omitempty"`
+	// Keys of the configuration file (Surface.Config) that set it, as a
+	// dotted path from the top of the file, e.g. "server.address".
+	PortKey string `json:"port_key,omitempty"`
+	HostKey string `json:"host_key,omitempty"`
+	AddrKey string `json:"addr_key,omitempty"`
 	// Fixed: the source hard-codes the address (a literal at At).
 	Fixed bool   `json:"fixed,omitempty"`
 	At    string `json:"at,omitempty"` // where the default or the literal is
@@ -60,5 +65,8 @@ type Setting struct {
 	// Secret: the value is a password, token, key or a URL with credentials.
 	Secret bool   `json:"secret,omitempty"`
 	Flag   string `json:"flag,omitempty"` // the command-line flag that sets it too, if any
-	At     string `json:"at,omitempty"`
+	// FileEnv names the variable holding a path the program reads the
+	// value from instead (NAME_FILE), "" when it reads none.
+	FileEnv string `json:"file_env,omitempty"`
+	At      string `json:"at,omitempty"`
 }
