@@ -312,7 +312,7 @@ var (
 func parseModule(s string) *Module {
 	m := &Module{Text: s, Ports: map[string]int{}, Setters: map[string][]string{}, optBlocks: map[string]string{}, cfgRef: map[string]*regexp.Regexp{}}
 	for _, loc := range mkOptionRe.FindAllStringSubmatchIndex(s, -1) {
-		name := s[loc[2]:loc[3]]
+		name := optionPath(s, loc[2]) + s[loc[2]:loc[3]]
 		b := block(s, loc[1]-1)
 		m.optBlocks[name] = b
 		typ := ""
@@ -331,8 +331,8 @@ func parseModule(s string) *Module {
 		}
 	}
 	for name := range m.Ports {
-		last := name[strings.LastIndex(name, ".")+1:]
-		m.cfgRef[name] = regexp.MustCompile(`cfg(?:\.[\w-]+)*\.` + regexp.QuoteMeta(last) + `\b`)
+		// By its path: cfg.port is not cfg.smtp.port.
+		m.cfgRef[name] = regexp.MustCompile(`\bcfg\.` + regexp.QuoteMeta(name) + `\b`)
 	}
 	// The unit's environment block: the first `environment = {` after
 	// systemd.services, else the last one in the file.
@@ -416,6 +416,63 @@ func parseModule(s string) *Module {
 	}
 	return m
 }
+
+// optionPath is the path of the attribute sets that enclose position i
+// inside the module's options (`smtp = { port = mkOption ... }` gives
+// "smtp."), "" at the top of options.services.NAME.
+func optionPath(s string, i int) string {
+	var stack []string
+	inStr := false
+	for j := 0; j < i; j++ {
+		c := s[j]
+		if inStr {
+			if c == '\\' {
+				j++
+			} else if c == '"' {
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '#':
+			for j < i && s[j] != '\n' {
+				j++
+			}
+		case '{':
+			line := s[strings.LastIndexByte(s[:j], '\n')+1 : j]
+			name := ""
+			if m := openSetRe.FindStringSubmatch(line); m != nil {
+				name = m[1]
+			}
+			stack = append(stack, name)
+		case '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	var path []string
+	for k, n := range stack {
+		if strings.HasPrefix(n, "options.") {
+			path = nil
+			for _, inner := range stack[k+1:] {
+				if inner == "" {
+					return ""
+				}
+				path = append(path, inner)
+			}
+			break
+		}
+	}
+	if len(path) == 0 {
+		return ""
+	}
+	return strings.Join(path, ".") + "."
+}
+
+var openSetRe = regexp.MustCompile(`^\s*([A-Za-z_][\w.-]*)\s*=\s*$`)
 
 // isPlumbing names attributes that use the port without telling the
 // program about it (firewall, proxies, helpers).

@@ -147,3 +147,41 @@ func TestExecArgsOneLine(t *testing.T) {
 		t.Errorf("execArgs = %q", got)
 	}
 }
+
+// Options of a listener's own set (smtp.port) are told apart from the
+// main port, each with its own setter.
+func TestParseModuleNested(t *testing.T) {
+	m := parseModule(`{ config, lib, ... }:
+let cfg = config.services.mail; in
+{
+  options.services.mail = {
+    port = lib.mkOption {
+      type = lib.types.port;
+      default = 3001;
+    };
+    smtp = {
+      port = lib.mkOption {
+        type = lib.types.port;
+        default = 25;
+      };
+    };
+  };
+  config = lib.mkIf cfg.enable {
+    systemd.services.mail = {
+      environment = {
+        HTTP_PORT = toString cfg.port;
+        SMTP_PORT = toString cfg.smtp.port;
+      };
+    };
+  };
+}
+`)
+	if want := map[string]int{"port": 3001, "smtp.port": 25}; !reflect.DeepEqual(m.Ports, want) {
+		t.Errorf("ports = %v, want %v", m.Ports, want)
+	}
+	for opt, want := range map[string][]string{"port": {"env:HTTP_PORT"}, "smtp.port": {"env:SMTP_PORT"}} {
+		if got := m.Setters[opt]; !reflect.DeepEqual(got, want) {
+			t.Errorf("setters[%s] = %v, want %v", opt, got, want)
+		}
+	}
+}
