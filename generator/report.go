@@ -23,6 +23,9 @@ func describe(p *model.Project, builder model.Builder) string {
 	svc := "no NixOS module"
 	if s := p.Service; s != nil {
 		svc = fmt.Sprintf("service on port %d", s.Port)
+		for _, e := range s.Extra {
+			svc += fmt.Sprintf(", %s on %d", e.Name, e.Port)
+		}
 	}
 	name := p.Name
 	if p.Version != "" {
@@ -57,19 +60,29 @@ func details(p *model.Project) []string {
 		}
 	}
 	if s := p.Service; s != nil {
-		wiring := []string{}
-		for _, w := range []struct{ what, name string }{
-			{"port from $", s.PortEnv}, {"host from $", s.HostEnv}, {"address from $", s.ListenEnv},
-			{"port from ", s.PortFlag}, {"host from ", s.HostFlag}, {"address from ", s.ListenFlag},
-		} {
-			if w.name != "" {
-				wiring = append(wiring, w.what+w.name)
+		for i, e := range s.Endpoints() {
+			wiring := []string{}
+			for _, w := range []struct{ what, name string }{
+				{"port from $", e.PortEnv}, {"host from $", e.HostEnv}, {"address from $", e.ListenEnv},
+				{"port from ", e.PortFlag}, {"host from ", e.HostFlag}, {"address from ", e.ListenFlag},
+				{"port from key ", e.PortKey}, {"host from key ", e.HostKey}, {"address from key ", e.ListenKey},
+			} {
+				if w.name != "" {
+					wiring = append(wiring, w.what+w.name)
+				}
+			}
+			if e.FixedAt != "" {
+				wiring = append(wiring, "fixed at "+e.FixedAt)
+			}
+			if i == 0 {
+				add("service %s: %s:%d (%s; port from %s), health path %q", s.Name, e.Address, e.Port, strings.Join(wiring, ", "), e.PortSource, s.HealthPath)
+			} else {
+				add("service %s, listener %s: %s:%d (%s)", s.Name, e.Name, e.Address, e.Port, strings.Join(wiring, ", "))
 			}
 		}
-		if s.FixedAt != "" {
-			wiring = append(wiring, "fixed at "+s.FixedAt)
+		for _, r := range s.Required {
+			add("service %s needs $%s (the module asserts it is given)", s.Name, strings.Join(append([]string{r.Name}, r.Alternatives...), " or $"))
 		}
-		add("service %s: %s:%d (%s; port from %s), health path %q", s.Name, s.Address, s.Port, strings.Join(wiring, ", "), s.PortSource, s.HealthPath)
 	} else {
 		add("no NixOS module: not a service, or --no-service")
 	}
@@ -79,6 +92,7 @@ func details(p *model.Project) []string {
 			for _, w := range []struct{ what, name string }{
 				{"port $", l.PortEnv}, {"host $", l.HostEnv}, {"address $", l.AddrEnv},
 				{"port ", l.PortFlag}, {"host ", l.HostFlag}, {"address ", l.AddrFlag},
+				{"port key ", l.PortKey}, {"host key ", l.HostKey}, {"address key ", l.AddrKey},
 			} {
 				if w.name != "" {
 					set = append(set, w.what+w.name)
@@ -106,7 +120,17 @@ func details(p *model.Project) []string {
 			if len(st.Alternatives) > 0 {
 				what = append(what, "or "+strings.Join(st.Alternatives, ", "))
 			}
+			if st.FileEnv != "" {
+				what = append(what, "or a file named by $"+st.FileEnv)
+			}
+			if len(what) == 0 {
+				add("reads $%s at %s", st.Name, st.At)
+				continue
+			}
 			add("reads $%s (%s) at %s", st.Name, strings.Join(what, ", "), st.At)
+		}
+		if c := sf.Config; c != nil {
+			add("configuration file: flag %q, variable %q, default %q, format %q, required %v at %s", c.Flag, c.Env, c.Default, c.Format, c.Required, c.At)
 		}
 		if sf.Health.Value != "" {
 			add("health route %s at %s", sf.Health.Value, sf.Health.At)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
 	"github.com/rhysd/actionlint"
 
 	"github.com/nixgen/nixgen/internal/nixtest"
@@ -139,6 +140,7 @@ esac`,
 	"apt-get": `echo "apt-get $*" >>"$STUB_STATE/log"
 case $* in *install*caddy*) printf '#!/bin/sh\n' >"$STUB_BIN/caddy"; chmod +x "$STUB_BIN/caddy" ;; esac`,
 	"curl": `echo 000; exit 7`,
+	"ss":   `exit 0`,
 }
 
 // setupSandbox lays out a host root (Ubuntu 24.04), a checkout holding the
@@ -280,8 +282,15 @@ func TestGoldenSetupIdempotent(t *testing.T) {
 					t.Errorf("the firewall does not allow the SSH port of the session:\n%s", first)
 				}
 				if len(args) > 0 {
+					// Caddy proxies to the main listener, on loopback.
+					var cfg struct {
+						Service struct{ Port int } `toml:"service"`
+					}
+					if _, err := toml.DecodeFile(filepath.Join(filepath.Dir(deployDir), "nixgen.toml"), &cfg); err != nil {
+						t.Fatal(err)
+					}
 					caddy, err := os.ReadFile(filepath.Join(root, "etc", "caddy", "Caddyfile"))
-					if err != nil || !strings.Contains(string(caddy), "app.example.org {\n\treverse_proxy 127.0.0.1:8080\n}\n") {
+					if err != nil || !strings.Contains(string(caddy), fmt.Sprintf("app.example.org {\n\treverse_proxy 127.0.0.1:%d\n}\n", cfg.Service.Port)) {
 						t.Errorf("Caddyfile (%v):\n%s", err, caddy)
 					}
 				}
@@ -373,6 +382,8 @@ exit 0`,
 	"curl":       `echo "curl $*" >>"$STUB_STATE/log"; [ ! -e "$STUB_STATE/unhealthy" ]`,
 	"date":       `n=$(($(cat "$STUB_STATE/clock" 2>/dev/null || echo 1000) + 10)); echo "$n" >"$STUB_STATE/clock"; echo "$n"`,
 	"sleep":      `:`,
+	// ss: every port listens, unless $STUB_STATE/closed exists.
+	"ss": `echo "ss $*" >>"$STUB_STATE/log"; [ -e "$STUB_STATE/closed" ] || echo "LISTEN 0 4096 0.0.0.0:1 0.0.0.0:*"`,
 }
 
 // TestGoldenInstallSwap drives deploy/install.sh's install and rollback in
@@ -403,7 +414,12 @@ func TestGoldenInstallSwap(t *testing.T) {
 			name := string(dirLine[2])
 			text = bytes.Replace(text, dirLine[0], []byte("dir='"+lib+"'"), 1)
 			text = regexp.MustCompile(`(?m)^env_file='[^']*'$`).ReplaceAll(text, []byte("env_file='"+filepath.Join(tmp, "env")+"'"))
-			os.WriteFile(filepath.Join(tmp, "env"), []byte("PORT=9999\n"), 0o600)
+			// The variable that overrides the port, if any, in the environment file.
+			portVar := ""
+			if m := regexp.MustCompile(`(?m)^port_var='([^']*)'$`).FindSubmatch(text); m != nil {
+				portVar = string(m[1])
+			}
+			os.WriteFile(filepath.Join(tmp, "env"), []byte(portVar+"=9999\n"), 0o600)
 			deploy := filepath.Join(tmp, "deploy")
 			os.WriteFile(deploy, text, 0o755)
 
@@ -441,8 +457,22 @@ func TestGoldenInstallSwap(t *testing.T) {
 			if !strings.Contains(string(log), "systemctl restart "+name+".service") {
 				t.Errorf("no restart:\n%s", log)
 			}
-			if strings.Contains(string(log), "http") && !strings.Contains(string(log), ":9999") {
-				t.Errorf("the health probe ignores PORT from the environment file:\n%s", log)
+			if portVar != "" && !strings.Contains(string(log), ":9999") {
+				t.Errorf("the health probe ignores %s from the environment file:\n%s", portVar, log)
+			}
+			// Every other listener must listen for the service to be healthy.
+			if bytes.Contains(text, []byte("\n  listening ")) {
+				if !strings.Contains(string(log), "ss -H --listening --tcp --numeric") {
+					t.Errorf("the other listeners were not checked:\n%s", log)
+				}
+				os.WriteFile(filepath.Join(state, "closed"), nil, 0o644)
+				if out, err := run("install", upload(v1)); err == nil || !strings.Contains(out, "not healthy") {
+					t.Errorf("a closed listener passed the health check (%v):\n%s", err, out)
+				}
+				os.Remove(filepath.Join(state, "closed"))
+				if out, err := run("install", upload(v1)); err != nil {
+					t.Fatalf("install v1 again: %v\n%s", err, out)
+				}
 			}
 			if _, err := os.Stat(filepath.Join(tmp, "upload")); err == nil {
 				t.Errorf("the upload was not removed")

@@ -111,6 +111,28 @@ func TestGoldenEval(t *testing.T) {
 	}
 }
 
+// goldenService reads what the golden nixgen.toml beside a module records
+// of the service: the settings it stops without and its listeners' ports.
+func goldenService(t *testing.T, c goldenCase) (required, names []string, ports []int) {
+	t.Helper()
+	var cfg struct {
+		Service struct {
+			Required []string `toml:"required"`
+			Listener []struct {
+				Name string `toml:"name"`
+				Port int    `toml:"port"`
+			} `toml:"listener"`
+		} `toml:"service"`
+	}
+	if _, err := toml.DecodeFile(filepath.Join(c.dir, "want", "nixgen.toml"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range cfg.Service.Listener {
+		names, ports = append(names, l.Name), append(ports, l.Port)
+	}
+	return cfg.Service.Required, names, ports
+}
+
 var serviceNameRE = regexp.MustCompile(`(?m)^  options\.services\.("[^"]+"|[A-Za-z0-9_'-]+) = \{$`)
 
 // TestGoldenModules evaluates every golden NixOS module with the module
@@ -132,13 +154,30 @@ func TestGoldenModules(t *testing.T) {
 		name := strings.Trim(string(m[1]), `"`)
 		portFixed := strings.Contains(string(data), "readOnly = true;\n      description = \"TCP port")
 		loopback := strings.Contains(string(data), "listenAddress = lib.mkOption {\n      type = lib.types.str;\n      default = \"127.0.0.1\";")
+		required, listeners, ports := goldenService(t, c)
+		lowDefault := slices.ContainsFunc(ports, func(p int) bool { return p > 0 && p < 1024 })
 		ran++
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			dir := evalDir(t, c)
 
-			// Default: starts at boot, restarts, hardened to 1.5 or less.
-			def := nixtest.EvalModule(t, dir, name, "{ enable = true; }")
+			// Settings the service stops without: enable alone fails with an
+			// assertion that names each; an environment file satisfies them.
+			enable := "enable = true;"
+			if len(required) > 0 {
+				err := nixtest.EvalModuleErr(t, dir, name, "{ enable = true; }")
+				for _, r := range required {
+					if err == nil || !strings.Contains(err.Error(), "stops without "+r) {
+						t.Errorf("enable alone: want an assertion naming %s, got %v", r, err)
+					}
+				}
+				enable += ` environmentFile = "/run/secrets/` + name + `.env";`
+			}
+			with := func(more string) string { return "{ " + enable + " " + more + " }" }
+
+			// Default: starts at boot, restarts, hardened to 1.5 or less (2.0
+			// with a listener below 1024, which needs CAP_NET_BIND_SERVICE).
+			def := nixtest.EvalModule(t, dir, name, with(""))
 			if def.Service == nil || !hasString(def.Service.WantedBy, "multi-user.target") || !hasString(def.Service.After, "network-online.target") {
 				t.Fatalf("unit wiring: %+v", def.Service)
 			}
@@ -148,16 +187,34 @@ func TestGoldenModules(t *testing.T) {
 			if strings.Contains(def.Unit, "@resources") {
 				t.Errorf("SystemCallFilter mentions @resources, which kills Go binaries:\n%s", def.Unit)
 			}
-			if score := nixtest.SecurityExposure(t, name+".service", def.Unit); score > 1.5 {
-				t.Errorf("default unit: exposure %.1f, want at most 1.5\n%s", score, def.Unit)
+			limit := 1.5
+			if lowDefault {
+				limit = 2.0
+				if !strings.Contains(def.Unit, "AmbientCapabilities=CAP_NET_BIND_SERVICE") {
+					t.Errorf("a listener on a port below 1024, but no CAP_NET_BIND_SERVICE:\n%s", def.Unit)
+				}
+			}
+			if score := nixtest.SecurityExposure(t, name+".service", def.Unit); score > limit {
+				t.Errorf("default unit: exposure %.1f, want at most %.1f\n%s", score, limit, def.Unit)
 			}
 			if len(def.OpenTCPPorts) != 0 {
 				t.Errorf("default opens ports %v", def.OpenTCPPorts)
 			}
 
+			// Every other listener has options of its own that reach the unit.
+			for _, l := range listeners[min(1, len(listeners)):] {
+				if !strings.Contains(string(data), "\n    "+l+" = {\n") {
+					continue // no known port: no options
+				}
+				moved := nixtest.EvalModule(t, dir, name, with(l+".port = 4321; "+l+`.listenAddress = "::";`))
+				if !strings.Contains(moved.Unit, "4321") {
+					t.Errorf("%s.port does not reach the unit:\n%s", l, moved.Unit)
+				}
+			}
+
 			// A port below 1024: the capability, PrivateUsers off, at most 2.0.
 			if !portFixed {
-				low := nixtest.EvalModule(t, dir, name, "{ enable = true; port = 25; openFirewall = true; }")
+				low := nixtest.EvalModule(t, dir, name, with("port = 25; openFirewall = true;"))
 				if !strings.Contains(low.Unit, "AmbientCapabilities=CAP_NET_BIND_SERVICE") || !strings.Contains(low.Unit, "PrivateUsers=false") {
 					t.Errorf("port 25 unit lacks CAP_NET_BIND_SERVICE or keeps PrivateUsers:\n%s", low.Unit)
 				}
@@ -170,7 +227,7 @@ func TestGoldenModules(t *testing.T) {
 
 				// Type errors: the port must be 1..65535.
 				for _, bad := range []string{"0", "70000"} {
-					err := nixtest.EvalModuleErr(t, dir, name, "{ enable = true; port = "+bad+"; }")
+					err := nixtest.EvalModuleErr(t, dir, name, with("port = "+bad+";"))
 					if err == nil || !strings.Contains(err.Error(), "is not of type") {
 						t.Errorf("port = %s: want a type error, got %v", bad, err)
 					}
@@ -179,7 +236,7 @@ func TestGoldenModules(t *testing.T) {
 
 			// nginx and Caddy with a domain: 80 and 443 open, a virtual host.
 			for _, proxy := range []string{"nginx", "caddy"} {
-				res := nixtest.EvalModuleWith(t, dir, name, `{ enable = true; domain = "app.example.org"; `+proxy+`.enable = true; }`, acme)
+				res := nixtest.EvalModuleWith(t, dir, name, with(`domain = "app.example.org"; `+proxy+`.enable = true;`), acme)
 				if !containsInt(res.OpenTCPPorts, 80) || !containsInt(res.OpenTCPPorts, 443) {
 					t.Errorf("%s: open ports %v, want 80 and 443", proxy, res.OpenTCPPorts)
 				}
@@ -189,7 +246,7 @@ func TestGoldenModules(t *testing.T) {
 			}
 
 			// A static user instead of DynamicUser.
-			static := nixtest.EvalModule(t, dir, name, "{ enable = true; dynamicUser = false; }")
+			static := nixtest.EvalModule(t, dir, name, with("dynamicUser = false;"))
 			if !hasString(static.Users, name) || !hasString(static.Groups, name) || !strings.Contains(static.Unit, "DynamicUser=false") {
 				t.Errorf("static user: users %v groups %v\n%s", static.Users, static.Groups, static.Unit)
 			}
@@ -199,26 +256,26 @@ func TestGoldenModules(t *testing.T) {
 
 			// Contradictions fail or warn.
 			for cfg, want := range map[string]string{
-				`{ enable = true; domain = "a.example"; nginx.enable = true; caddy.enable = true; }`: "at most one of nginx.enable and caddy.enable",
-				`{ enable = true; nginx.enable = true; }`:                                            "need services.",
+				with(`domain = "a.example"; nginx.enable = true; caddy.enable = true;`): "at most one of nginx.enable and caddy.enable",
+				with(`nginx.enable = true;`): "need services.",
 			} {
 				if err := nixtest.EvalModuleErr(t, dir, name, cfg); err == nil || !strings.Contains(err.Error(), want) {
 					t.Errorf("%s: want an assertion %q, got %v", cfg, want, err)
 				}
 			}
 			if loopback {
-				warned := nixtest.EvalModule(t, dir, name, `{ enable = true; openFirewall = true; }`)
+				warned := nixtest.EvalModule(t, dir, name, with(`openFirewall = true;`))
 				if len(warned.Warnings) == 0 {
 					t.Errorf("openFirewall on a loopback address: no warning")
 				}
 			}
 			// RFC 42 settings, rendered with pkgs.formats and handed to the app.
 			if strings.Contains(string(data), "settings = lib.mkOption {") {
-				set := nixtest.EvalModule(t, dir, name, `{ enable = true; settings.ledger.currency = "EUR"; }`)
+				set := nixtest.EvalModule(t, dir, name, with(`settings.ledger.currency = "EUR";`))
 				if !strings.Contains(set.Unit, ".toml") || !strings.Contains(set.Unit, "--config") {
 					t.Errorf("settings not passed to the service:\n%s", set.Unit)
 				}
-				if plain := nixtest.EvalModule(t, dir, name, "{ enable = true; }"); strings.Contains(plain.Unit, "--config") {
+				if plain := nixtest.EvalModule(t, dir, name, with("")); strings.Contains(plain.Unit, "--config") {
 					t.Errorf("empty settings still passed:\n%s", plain.Unit)
 				}
 			}

@@ -37,8 +37,8 @@ func TestDefaultIsTheServer(t *testing.T) {
 	if p, err = Detect(fsys, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !p.Server || p.Service == nil || p.Service.PortEnv != "BRIDGE_PORT" || p.Service.Port != 2333 {
-		t.Errorf("server %v, service %+v; want a server on BRIDGE_PORT, 2333", p.Server, p.Service)
+	if !p.Server || len(p.Surface.Listeners) != 1 || p.Surface.Listeners[0].PortEnv != "BRIDGE_PORT" || p.Surface.Listeners[0].Port != 2333 {
+		t.Errorf("server %v, surface %+v; want a server on BRIDGE_PORT, 2333", p.Server, p.Surface)
 	}
 }
 

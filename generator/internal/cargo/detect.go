@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -177,8 +179,19 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 			})
 		}
 		p.Server = serving[p.Default]
+		// The workspace packages it depends on: their constants and
+		// configuration types are read too.
+		deps, _ := memberDeps(members, root)
+		var lib []string
+		for _, n := range closure(deps, p.Default) {
+			for _, mb := range members {
+				if mb.m.Package != nil && mb.m.Package.Name == n && n != p.Default {
+					lib = append(lib, mb.dir)
+				}
+			}
+		}
 		var warnings []string
-		if p.Service, p.Surface, warnings, err = detectListen(fsys, def.Dir, own); err != nil {
+		if p.Surface, warnings, err = detectListen(fsys, p.Default, def.Dir, lib, own); err != nil {
 			return nil, fmt.Errorf("scanning %s for how it listens: %w", def.Dir, err)
 		}
 		p.Warnings = append(p.Warnings, warnings...)
@@ -458,24 +471,41 @@ func serverName(name string) bool {
 // framework itself or through the workspace crates it uses (normal
 // dependencies only: a dev-dependency serves tests).
 func servers(members []member, root *manifest) map[string]bool {
-	deps := map[string][]string{} // package -> its normal dependencies
-	direct := map[string]bool{}   // package -> a server crate among them
+	deps, own := memberDeps(members, root)
+	direct := map[string]bool{} // package -> a server crate among its dependencies
+	for name := range deps {
+		direct[name] = looksLikeServer(own[name])
+	}
+	out := map[string]bool{}
+	for name := range direct {
+		for _, d := range closure(deps, name) {
+			out[name] = out[name] || direct[d]
+		}
+	}
+	return out
+}
+
+// memberDeps returns, for each package of the workspace, the names of its
+// normal dependencies, and those with the features enabled on them
+// (workspace = true ones with the workspace's).
+func memberDeps(members []member, root *manifest) (deps map[string][]string, own map[string]map[string][]string) {
+	deps, own = map[string][]string{}, map[string]map[string][]string{}
 	for _, mb := range members {
 		if mb.m.Package == nil {
 			continue
 		}
 		name := mb.m.Package.Name
-		own := map[string][]string{}
+		feats := map[string][]string{}
 		visit := func(ds map[string]depSpec) {
 			for k, d := range ds {
 				crate := k
 				if d.Package != "" {
 					crate = d.Package
 				}
-				own[crate] = append(own[crate], d.Features...)
+				feats[crate] = append(feats[crate], d.Features...)
 				if root.Workspace != nil {
 					if ws, ok := root.Workspace.Dependencies[crate]; ok {
-						own[crate] = append(own[crate], ws.Features...)
+						feats[crate] = append(feats[crate], ws.Features...)
 					}
 				}
 				deps[name] = append(deps[name], crate)
@@ -485,29 +515,30 @@ func servers(members []member, root *manifest) map[string]bool {
 		for _, t := range mb.m.Target {
 			visit(t.Dependencies)
 		}
-		direct[name] = looksLikeServer(own)
-	}
-	out := map[string]bool{}
-	var reaches func(name string, seen map[string]bool) bool
-	reaches = func(name string, seen map[string]bool) bool {
-		if direct[name] {
-			return true
+		if _, ok := deps[name]; !ok {
+			deps[name] = nil
 		}
-		seen[name] = true
-		for _, d := range deps[name] {
-			if _, member := deps[d]; member && !seen[d] && reaches(d, seen) {
-				return true
-			}
-			if _, member := direct[d]; member && !seen[d] && reaches(d, seen) {
-				return true
+		own[name] = feats
+	}
+	return deps, own
+}
+
+// closure is name and the workspace packages it depends on, directly or
+// not, sorted.
+func closure(deps map[string][]string, name string) []string {
+	seen := map[string]bool{name: true}
+	queue := []string{name}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, d := range deps[n] {
+			if _, member := deps[d]; member && !seen[d] {
+				seen[d] = true
+				queue = append(queue, d)
 			}
 		}
-		return false
 	}
-	for name := range direct {
-		out[name] = reaches(name, map[string]bool{})
-	}
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // serverCrates are direct dependencies that mark a project as a network

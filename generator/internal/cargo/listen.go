@@ -3,20 +3,71 @@ package cargo
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 	"github.com/nixgen/nixgen/generator/internal/rustsrc"
+	"github.com/nixgen/nixgen/generator/internal/shipcfg"
 )
 
 // detectListen reads the .rs files under dir (tests, benches and examples
-// left out) with rustsrc: the runtime surface, and the service the module
-// runs from its main listener.
-func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Service, *model.Surface, []string, error) {
+// left out) with rustsrc, with those of the workspace packages in lib it
+// depends on: the runtime surface.
+func detectListen(fsys fs.FS, name, dir string, lib []string, deps map[string][]string) (*model.Surface, []string, error) {
+	files, warnings, err := rustFiles(fsys, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := rustsrc.Options{Deps: slices.Sorted(maps.Keys(deps))}
+	for _, d := range lib {
+		more, w, err := rustFiles(fsys, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Lib, warnings = append(opts.Lib, more...), append(warnings, w...)
+	}
+	surface, err := rustsrc.AnalyzeWith(files, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	warnings = append(warnings, surface.Unknown...)
+	// The format of the configuration file, when no parsing call showed it:
+	// the serde crate the package depends on.
+	if c := surface.Config; c != nil && c.Format == "" {
+		c.Format = "toml"
+		switch {
+		case has(deps, "serde_yaml") || has(deps, "serde_yml") || has(deps, "serde_norway"):
+			c.Format = "yaml"
+		case has(deps, "serde_json") && !has(deps, "toml"):
+			c.Format = "json"
+		}
+	}
+	// Listeners set only in the configuration file: the defaults of the
+	// file the project ships.
+	if _, err := shipcfg.Fill(fsys, dirsUp(dir), name, surface); err != nil {
+		warnings = append(warnings, fmt.Sprintf("reading the shipped configuration: %v", err))
+	}
+	return surface, warnings, nil
+}
+
+// dirsUp is dir and the directories above it, up to the project root.
+func dirsUp(dir string) []string {
+	out := []string{dir}
+	for dir != "." {
+		dir = path.Dir(dir)
+		out = append(out, dir)
+	}
+	return out
+}
+
+// rustFiles reads the .rs files of the crate in dir, sorted by path: not
+// its tests, benches, examples or build script, nor nested crates.
+func rustFiles(fsys fs.FS, dir string) ([]rustsrc.File, []string, error) {
 	var warnings []string
 	var files []rustsrc.File
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -48,85 +99,8 @@ func detectListen(fsys fs.FS, dir string, deps map[string][]string) (*model.Serv
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	surface, err := rustsrc.Analyze(files)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	s, more := service(surface)
-	warnings = append(append(warnings, surface.Unknown...), more...)
-	if s.Config != nil {
-		s.Config.Format = "toml"
-		switch {
-		case has(deps, "serde_yaml") || has(deps, "serde_yml") || has(deps, "serde_norway"):
-			s.Config.Format = "yaml"
-		case has(deps, "serde_json") && !has(deps, "toml"):
-			s.Config.Format = "json"
-		}
-	}
-	return s, surface, warnings, nil
-}
-
-// service reads the main listener of the surface (http, else the first)
-// into the service the module runs. A name that cannot be passed on (clap's
-// env = "..." holds any string) is left out with a warning: names are
-// written into the module, a systemd unit and a shell script.
-func service(surface *model.Surface) (*model.Service, []string) {
-	s := &model.Service{HealthPath: surface.Health.Value, Config: surface.Config}
-	var warnings []string
-	env := func(name, at string) string {
-		if name == "" || ident.EnvName(name) {
-			return name
-		}
-		warnings = append(warnings, fmt.Sprintf("%s: %q is not an environment variable name (letters, digits and _); ignored", at, name))
-		return ""
-	}
-	flag := func(name, at string) string {
-		if name == "" || ident.FlagName(strings.TrimLeft(name, "-")) {
-			return name
-		}
-		warnings = append(warnings, fmt.Sprintf("%s: a flag name nixgen cannot pass on the command line; ignored", at))
-		return ""
-	}
-	if c := s.Config; c != nil {
-		c.Env, c.Flag = env(c.Env, "config"), flag(c.Flag, "config")
-		if c.Env == "" && c.Flag == "" {
-			s.Config = nil
-		}
-	}
-	if len(surface.Listeners) == 0 {
-		return s, warnings
-	}
-	l := surface.Listeners[0]
-	host := strings.Trim(l.Host, "[]")
-	if host != "" && !ident.ListenHost(host) {
-		warnings = append(warnings, fmt.Sprintf("%s: the default host is not an address; left out", l.At))
-		host = ""
-	}
-	s.Address, s.Port = host, l.Port
-	if l.Port != 0 {
-		s.PortSource = l.At
-	}
-	if l.Fixed {
-		s.PortFixed, s.AddressFixed, s.FixedAt = true, true, l.At
-		return s, warnings
-	}
-	s.PortEnv, s.HostEnv, s.ListenEnv = env(l.PortEnv, l.At), env(l.HostEnv, l.At), env(l.AddrEnv, l.At)
-	s.PortFlag, s.HostFlag, s.ListenFlag = flag(l.PortFlag, l.At), flag(l.HostFlag, l.At), flag(l.AddrFlag, l.At)
-	// One way to set each part: a variable over a flag.
-	if s.PortEnv != "" {
-		s.PortFlag = ""
-	}
-	if s.HostEnv != "" {
-		s.HostFlag = ""
-	}
-	if s.ListenEnv != "" {
-		s.ListenFlag = ""
-	}
-	return s, warnings
+	return files, warnings, err
 }
 
 func has(deps map[string][]string, crate string) bool {

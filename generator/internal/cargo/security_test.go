@@ -27,9 +27,12 @@ func TestListenRefusesBadNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := p.Service
-	if s.PortEnv != "" || s.HostFlag != "" || s.HostEnv != "" || s.PortFlag != "--port" {
-		t.Errorf("service = %+v: took a name that is not one", s)
+	if len(p.Surface.Listeners) != 1 {
+		t.Fatalf("listeners = %+v, want one", p.Surface.Listeners)
+	}
+	l := p.Surface.Listeners[0]
+	if l.PortEnv != "" || l.HostFlag != "" || l.HostEnv != "" || l.PortFlag != "--port" {
+		t.Errorf("listener = %+v: took a name that is not one", l)
 	}
 	all := strings.Join(p.Warnings, "\n")
 	if !strings.Contains(all, "src/main.rs:4: env") || !strings.Contains(all, "src/main.rs:6: long") {

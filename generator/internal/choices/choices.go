@@ -77,6 +77,11 @@ type Choices struct {
 	Vendor config.Vendor
 	// Generated are the files the last generation wrote.
 	Generated []string
+	// Subcommand, Required and Listeners correct what nixgen reads in the
+	// program's source (nixgen.toml's [service]); nil: the source decides.
+	Subcommand *[]string
+	Required   *[]string
+	Listeners  []model.Listener
 }
 
 // origin names where a value came from, for error messages: the flag when
@@ -163,6 +168,9 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 		return c, diag.Inputf("--port %d: want a port from 1 to 65535", c.Port)
 	}
 
+	if c.Subcommand, c.Required, c.Listeners, err = parseSurface(cfg.Service); err != nil {
+		return c, err
+	}
 	if c.CI, err = mergeCI(f, cfg.CI); err != nil {
 		return c, err
 	}
@@ -174,6 +182,63 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// parseSurface validates the corrections of the program's surface in
+// [service]: every name reaches a Nix file, a unit and a shell script.
+func parseSurface(svc config.Service) (*[]string, *[]string, []model.Listener, error) {
+	if svc.Subcommand != nil {
+		for _, w := range *svc.Subcommand {
+			if w == "" || strings.HasPrefix(w, "-") || strings.ContainsFunc(w, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return nil, nil, nil, fileError("[service] subcommand %q: want words such as \"serve\" (flags go in the module's extraArgs)", w)
+			}
+		}
+	}
+	if svc.Required != nil {
+		for _, n := range *svc.Required {
+			if !ident.EnvName(n) {
+				return nil, nil, nil, fileError("[service] required %q: want an environment variable name (letters, digits and _)", n)
+			}
+		}
+	}
+	var listeners []model.Listener
+	seen := map[string]bool{}
+	for i, l := range svc.Listeners {
+		where := fmt.Sprintf("[[service.listener]] %d", i+1)
+		if !ident.ListenerName(l.Name) || seen[l.Name] {
+			return nil, nil, nil, fileError("%s: name %q: want a unique lower-case word such as \"http\" or \"smtp\"", where, l.Name)
+		}
+		seen[l.Name] = true
+		if l.Port < 0 || l.Port > 65535 {
+			return nil, nil, nil, fileError("%s: port = %d: want a port from 1 to 65535, or 0 for unknown", where, l.Port)
+		}
+		if !ident.ListenHost(l.Host) {
+			return nil, nil, nil, fileError("%s: host %q: want an IP address or a host name", where, l.Host)
+		}
+		for key, v := range map[string]string{"port-env": l.PortEnv, "host-env": l.HostEnv, "address-env": l.AddrEnv} {
+			if v != "" && !ident.EnvName(v) {
+				return nil, nil, nil, fileError("%s: %s %q: want an environment variable name", where, key, v)
+			}
+		}
+		for key, v := range map[string]string{"port-flag": l.PortFlag, "host-flag": l.HostFlag, "address-flag": l.AddrFlag} {
+			if v != "" && (!strings.HasPrefix(v, "-") || !ident.FlagName(strings.TrimLeft(v, "-"))) {
+				return nil, nil, nil, fileError("%s: %s %q: want a flag with its dashes, such as \"--port\"", where, key, v)
+			}
+		}
+		for key, v := range map[string]string{"port-key": l.PortKey, "host-key": l.HostKey, "address-key": l.AddrKey} {
+			if v != "" && !ident.ConfigKey(v) {
+				return nil, nil, nil, fileError("%s: %s %q: want a dotted key of the configuration file, such as \"server.port\"", where, key, v)
+			}
+		}
+		listeners = append(listeners, model.Listener{
+			Name: l.Name, Port: l.Port, Host: l.Host,
+			PortEnv: l.PortEnv, HostEnv: l.HostEnv, AddrEnv: l.AddrEnv,
+			PortFlag: l.PortFlag, HostFlag: l.HostFlag, AddrFlag: l.AddrFlag,
+			PortKey: l.PortKey, HostKey: l.HostKey, AddrKey: l.AddrKey,
+			Fixed: l.Fixed, At: config.FileName,
+		})
+	}
+	return svc.Subcommand, svc.Required, listeners, nil
 }
 
 func fileError(format string, args ...any) error {
@@ -403,6 +468,7 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 	}
 	if enabled {
 		cfg.Service.Port = p.Service.Port
+		recordSurface(&cfg.Service, p.Surface)
 	}
 	if p.Go != nil {
 		cfg.VendorHash = "computed"
@@ -423,6 +489,31 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 		cfg.Src = "git:" + src.URL
 	}
 	return cfg
+}
+
+// recordSurface writes what the module was generated from: the surface
+// after the user's corrections.
+func recordSurface(svc *config.Service, sf *model.Surface) {
+	sub, req := []string{}, []string{}
+	svc.Subcommand, svc.Required = &sub, &req
+	if sf == nil {
+		return
+	}
+	sub = append(sub, sf.Subcommand...)
+	for _, st := range sf.Settings {
+		if st.Required {
+			req = append(req, st.Name)
+		}
+	}
+	for _, l := range sf.Listeners {
+		svc.Listeners = append(svc.Listeners, config.Listener{
+			Name: l.Name, Port: l.Port, Host: l.Host,
+			PortEnv: l.PortEnv, HostEnv: l.HostEnv, AddrEnv: l.AddrEnv,
+			PortFlag: l.PortFlag, HostFlag: l.HostFlag, AddrFlag: l.AddrFlag,
+			PortKey: l.PortKey, HostKey: l.HostKey, AddrKey: l.AddrKey,
+			Fixed: l.Fixed,
+		})
+	}
 }
 
 // ParsePrefetcher reads --prefetcher and --github-url, which init and bump

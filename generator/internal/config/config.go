@@ -57,10 +57,35 @@ type Vendor struct {
 	Inputs string `toml:"inputs"` // a digest of go.mod, go.sum and what else decides it
 }
 
-// Service is the [service] table.
+// Service is the [service] table. Subcommand, Required and Listeners
+// record what nixgen read in the program's source, so that a misreading is
+// corrected in one line; absent, the source decides.
 type Service struct {
-	Enabled *bool `toml:"enabled"`
-	Port    int   `toml:"port"`
+	Enabled    *bool      `toml:"enabled"`
+	Port       int        `toml:"port"`
+	Subcommand *[]string  `toml:"subcommand"`
+	Required   *[]string  `toml:"required"`
+	Listeners  []Listener `toml:"listener"`
+}
+
+// Listener is one [[service.listener]] table: a socket the program listens
+// on and how it is told the address.
+type Listener struct {
+	Name string `toml:"name"`
+	Port int    `toml:"port"` // 0: not found in the source
+	Host string `toml:"host"`
+
+	PortEnv  string `toml:"port-env"`
+	HostEnv  string `toml:"host-env"`
+	AddrEnv  string `toml:"address-env"`
+	PortFlag string `toml:"port-flag"`
+	HostFlag string `toml:"host-flag"`
+	AddrFlag string `toml:"address-flag"`
+	PortKey  string `toml:"port-key"`
+	HostKey  string `toml:"host-key"`
+	AddrKey  string `toml:"address-key"`
+	// Fixed: the source hard-codes the address.
+	Fixed bool `toml:"fixed"`
 }
 
 // CI is the [ci] table.
@@ -147,7 +172,35 @@ func (c *Config) Render() []byte {
 	enabled := c.Service.Enabled != nil && *c.Service.Enabled
 	fmt.Fprintf(&b, "# Write nix/module.nix, the NixOS module (services.NAME).\nenabled = %t\n", enabled)
 	if enabled {
-		fmt.Fprintf(&b, "# The service's default port.\nport = %d\n", c.Service.Port)
+		svc := c.Service
+		fmt.Fprintf(&b, "# The service's default port.\nport = %d\n", svc.Port)
+		b.WriteString("# What nixgen read in the program's source; correct a misreading here.\n")
+		b.WriteString("# Arguments before the flags that make the program serve, e.g. [\"serve\"].\n")
+		fmt.Fprintf(&b, "subcommand = %s\n", escape.TOMLStrings(deref(svc.Subcommand)))
+		b.WriteString("# Environment variables the program stops without; the module asserts\n# that each is given.\n")
+		fmt.Fprintf(&b, "required = %s\n", sortedStrings(deref(svc.Required)))
+		if len(svc.Listeners) > 0 {
+			b.WriteString("\n# The sockets the program listens on, the main one (services.NAME.port)\n" +
+				"# first; port = 0: not found in the source. How the program is told each\n" +
+				"# address: port-env, host-env and address-env (host:port) name variables,\n" +
+				"# *-flag command-line flags, *-key keys of its configuration file.\n")
+		}
+		for _, l := range svc.Listeners {
+			b.WriteString("[[service.listener]]\n")
+			fmt.Fprintf(&b, "name = %s\nport = %d\nhost = %s\n", escape.TOMLString(l.Name), l.Port, escape.TOMLString(l.Host))
+			for _, kv := range [][2]string{
+				{"port-env", l.PortEnv}, {"host-env", l.HostEnv}, {"address-env", l.AddrEnv},
+				{"port-flag", l.PortFlag}, {"host-flag", l.HostFlag}, {"address-flag", l.AddrFlag},
+				{"port-key", l.PortKey}, {"host-key", l.HostKey}, {"address-key", l.AddrKey},
+			} {
+				if kv[1] != "" {
+					fmt.Fprintf(&b, "%s = %s\n", kv[0], escape.TOMLString(kv[1]))
+				}
+			}
+			if l.Fixed {
+				b.WriteString("fixed = true\n")
+			}
+		}
 	}
 
 	b.WriteString("\n[ci]\n")
@@ -168,6 +221,13 @@ func (c *Config) Render() []byte {
 		str("Digest of the inputs.", "inputs", c.Vendor.Inputs)
 	}
 	return b.Bytes()
+}
+
+func deref(p *[]string) []string {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // sortedStrings writes items, sorted, as a TOML array of strings on one line.

@@ -13,7 +13,12 @@ func TestRoundTrip(t *testing.T) {
 	on := true
 	c := &Config{
 		Builder: "crane", Nixpkgs: "nixos-26.05", Bin: "api", VendorHash: "",
-		Service:     Service{Enabled: &on, Port: 3000},
+		Service: Service{Enabled: &on, Port: 3000, Subcommand: &[]string{"serve"}, Required: &[]string{"DATABASE_URL", "MAIL_DOMAIN"},
+			Listeners: []Listener{
+				{Name: "http", Port: 3000, Host: "127.0.0.1", PortEnv: "HTTP_PORT", HostFlag: "--host"},
+				{Name: "smtp", Port: 25, Host: "0.0.0.0", AddrKey: "smtp.listen"},
+				{Name: "metrics", Fixed: true},
+			}},
 		CI:          CI{Cachix: "acme", DeployRepo: "acme/nixos", PinActions: "sha", Target: "plain", Systems: []string{"x86_64-linux"}},
 		Owned:       []string{"nix/module.nix", "flake.nix"},
 		Description: "a \"quoted\" description", Include: []string{"assets", "fixtures"},

@@ -171,7 +171,8 @@ func moduleName(modPath string) string {
 // service translates what gomod found about the listen address.
 func service(g *Project) *model.Service {
 	l := g.Listen
-	s := &model.Service{Port: l.Port, HealthPath: g.HealthPath}
+	s := &model.Service{HealthPath: g.HealthPath}
+	s.Port = l.Port
 	if l.Port != 0 {
 		s.PortSource = "the source"
 	}

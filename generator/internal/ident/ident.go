@@ -110,3 +110,17 @@ func Port(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n >= 1 && n <= 65535
 }
+
+var (
+	listenerNameRE = regexp.MustCompile(`^[a-z][a-z0-9]{0,31}$`)
+	configKeyRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$`)
+)
+
+// ListenerName reports whether s can name a listener: it becomes a
+// module option (services.NAME.smtp.port), so lower-case letters and
+// digits, starting with a letter.
+func ListenerName(s string) bool { return listenerNameRE.MatchString(s) }
+
+// ConfigKey reports whether s is a dotted path into a configuration file
+// ("server.address") that the module can write as Nix attributes.
+func ConfigKey(s string) bool { return configKeyRE.MatchString(s) }

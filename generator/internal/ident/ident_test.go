@@ -58,3 +58,19 @@ func TestPort(t *testing.T) {
 		}
 	}
 }
+
+func TestListenerName(t *testing.T) {
+	for s, want := range map[string]bool{"http": true, "smtp2": true, "": false, "2fa": false, "web-ui": false, "Http": false, "port": true} {
+		if got := ListenerName(s); got != want {
+			t.Errorf("ListenerName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestConfigKey(t *testing.T) {
+	for s, want := range map[string]bool{"server.address": true, "http_port": true, "a.b-c.d": true, "": false, ".a": false, "a..b": false, "a b": false, "${x}": false, `a"b`: false} {
+		if got := ConfigKey(s); got != want {
+			t.Errorf("ConfigKey(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

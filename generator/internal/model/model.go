@@ -170,24 +170,58 @@ type Service struct {
 	// ["serve"]; flags follow it.
 	Subcommand []string
 
+	// Endpoint is the main listener: services.<Name>.port and
+	// listenAddress, the reverse proxy and the health route use it.
+	Endpoint
+	// Extra are the other listeners, each with options of its own
+	// (services.<Name>.<Endpoint.Name>.port).
+	Extra []Endpoint
+
+	HealthPath string      // HTTP path the VM test probes, "" for just the port
+	Config     *ConfigFile // nil when the app reads no config file nixgen can see
+	// Required are the settings the app stops without; the module asserts
+	// that each is given.
+	Required []Required
+}
+
+// Endpoint is one socket the service listens on and how the app is told
+// its address.
+type Endpoint struct {
+	Name       string // http, smtp, metrics, ...: the option name of an extra listener
 	Port       int    // default port
 	PortSource string // where Port came from, for the generated comment
 	Address    string // default listen address
 
-	// How the app is told its address. At most one of PortEnv/PortFlag and
-	// one of HostEnv/HostFlag is set; ListenEnv/ListenFlag take host:port
-	// and replace both.
+	// At most one of PortEnv/PortFlag/PortKey and one of
+	// HostEnv/HostFlag/HostKey is set; ListenEnv/ListenFlag/ListenKey take
+	// host:port and replace both. Keys are dotted paths into the
+	// configuration file (Service.Config).
 	PortEnv, HostEnv, ListenEnv    string
 	PortFlag, HostFlag, ListenFlag string
+	PortKey, HostKey, ListenKey    string
 
 	// PortFixed and AddressFixed: the source hard-codes the value (at
 	// FixedAt), so the module documents it read-only instead of offering an
 	// option that would do nothing.
 	PortFixed, AddressFixed bool
 	FixedAt                 string
+	// Public: services.<Name>.openFirewall opens it (metrics and admin
+	// listeners serve the operator and stay closed).
+	Public bool
+}
 
-	HealthPath string      // HTTP path the VM test probes, "" for just the port
-	Config     *ConfigFile // nil when the app reads no config file nixgen can see
+// Required is a setting the service cannot start without.
+type Required struct {
+	Name         string   // the environment variable
+	Alternatives []string // other variables that satisfy it
+	Secret       bool     // a password, token, key or URL with credentials
+	FileEnv      string   // NAME_FILE variant the app reads the value from, if any
+	At           string   // where the source requires it
+}
+
+// Endpoints returns the main listener, then the others.
+func (s *Service) Endpoints() []Endpoint {
+	return append([]Endpoint{s.Endpoint}, s.Extra...)
 }
 
 // ConfigFile is how the app is pointed at its configuration file.
@@ -195,6 +229,8 @@ type ConfigFile struct {
 	Format string `json:"format,omitempty"` // "toml", "json" or "yaml": a pkgs.formats generator
 	Flag   string `json:"flag,omitempty"`   // e.g. "--config"
 	Env    string `json:"env,omitempty"`    // e.g. "APP_CONFIG"
+	// Positional: the path is the program's positional argument.
+	Positional bool `json:"positional,omitempty"`
 	// Required: the program exits when no file is given or found.
 	Required bool `json:"required,omitempty"`
 	// Default is the path read when neither Flag nor Env gives one.
@@ -205,7 +241,7 @@ type ConfigFile struct {
 // ProbeHost is the host a check on the same machine connects to (the VM
 // test, the plain host's health loop and proxy): loopback when the
 // service listens on every address, IPv6 in brackets.
-func (s *Service) ProbeHost() string {
+func (s *Endpoint) ProbeHost() string {
 	host := s.Address
 	switch host {
 	case "", "0.0.0.0", "localhost":
@@ -220,13 +256,13 @@ func (s *Service) ProbeHost() string {
 }
 
 // PortConfigurable reports whether the module can set the port.
-func (s *Service) PortConfigurable() bool {
-	return s.PortEnv != "" || s.PortFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+func (s *Endpoint) PortConfigurable() bool {
+	return s.PortEnv != "" || s.PortFlag != "" || s.PortKey != "" || s.ListenEnv != "" || s.ListenFlag != "" || s.ListenKey != ""
 }
 
 // AddressConfigurable reports whether the module can set the address.
-func (s *Service) AddressConfigurable() bool {
-	return s.HostEnv != "" || s.HostFlag != "" || s.ListenEnv != "" || s.ListenFlag != ""
+func (s *Endpoint) AddressConfigurable() bool {
+	return s.HostEnv != "" || s.HostFlag != "" || s.HostKey != "" || s.ListenEnv != "" || s.ListenFlag != "" || s.ListenKey != ""
 }
 
 // Outermost sorts paths (slash-separated, relative), removes duplicates and

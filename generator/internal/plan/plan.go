@@ -35,7 +35,7 @@ func Project(fsys fs.FS, p *model.Project, c choices.Choices) (model.Builder, []
 	if err := include(fsys, p, c.Include); err != nil {
 		return "", nil, err
 	}
-	warnings, err := service(p, c.Service, c.Port)
+	warnings, err := service(p, c)
 	if err != nil {
 		return "", nil, err
 	}

@@ -15,8 +15,8 @@ func serviceProject(lang model.Language, port int) *model.Project {
 		Language: lang, Name: "svc", Version: "1.0.0",
 		Packages: []model.Package{{Name: "svc", Dir: "cmd/svc", Version: "1.0.0", Binaries: []string{"svc"}, MainProgram: "svc"}},
 		Default:  "svc",
-		Service: &model.Service{Name: "svc", Program: "svc", Port: port, Address: "0.0.0.0",
-			PortFlag: "--port", HealthPath: "/health"},
+		Service: &model.Service{Name: "svc", Program: "svc",
+			Endpoint: model.Endpoint{Name: "http", Port: port, Address: "0.0.0.0", PortFlag: "--port", Public: true}, HealthPath: "/health"},
 	}
 	if lang == model.Go {
 		p.Go = &model.GoInfo{Cgo: true}

@@ -98,8 +98,9 @@ func FuzzModule(f *testing.F) {
 		if name == "" {
 			t.Skip("a service has a name")
 		}
-		s := &model.Service{Name: name, Program: name, Description: desc, Port: 8080, Address: addr,
-			HealthPath: health, ListenEnv: "LISTEN", Config: &model.ConfigFile{Format: "json", Flag: "--config"}}
+		s := &model.Service{Name: name, Program: name, Description: desc,
+			Endpoint:   model.Endpoint{Name: "http", Port: 8080, Address: addr, ListenEnv: "LISTEN", Public: true},
+			HealthPath: health, Config: &model.ConfigFile{Format: "json", Flag: "--config"}}
 		got, module := evalModule(t, s)
 		if want := wantModule(s); !moduleEqual(got, want) {
 			t.Fatalf("module.nix evaluates to\n%+v\nwant\n%+v\n%s", got, want, module)
@@ -417,7 +418,8 @@ func FuzzPlainUnit(f *testing.F) {
 		if strings.ContainsRune(flagName+addr, 0) || !utf8Valid(flagName+addr) || !ident.EnvName(env) {
 			t.Skip("systemd holds neither NUL nor invalid UTF-8 in a value, nor odd variable names: detection refuses them")
 		}
-		s := &model.Service{Name: "app", Program: "app", Description: desc, Port: 8080, Address: addr, PortEnv: env, HostFlag: flagName}
+		s := &model.Service{Name: "app", Program: "app", Description: desc,
+			Endpoint: model.Endpoint{Name: "http", Port: 8080, Address: addr, PortEnv: env, HostFlag: flagName, Public: true}}
 		h, err := newPlainHost(s)
 		if err != nil {
 			t.Fatal(err)

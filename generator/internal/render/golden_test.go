@@ -103,7 +103,7 @@ func goService() *model.Project {
 		Sources: []string{"migrations"},
 		Service: &model.Service{
 			Name: "greeter", Description: "Greets over HTTP (100% of the time)", Program: "greeter",
-			Port: 8080, Address: "127.0.0.1", PortEnv: "GREETER_PORT", HostEnv: "GREETER_HOST",
+			Endpoint:   model.Endpoint{Name: "http", Port: 8080, Address: "127.0.0.1", PortEnv: "GREETER_PORT", HostEnv: "GREETER_HOST", Public: true},
 			HealthPath: "/healthz", Config: &model.ConfigFile{Format: "toml", Env: "GREETER_CONFIG"},
 		},
 		Go: &model.GoInfo{
@@ -122,8 +122,9 @@ func plainService() *model.Project {
 		Packages: []model.Package{{Name: "hello-api", Dir: ".", Version: "1.0.0", Binaries: []string{"hello-api"}, MainProgram: "hello-api"}},
 		Default:  "hello-api",
 		Service: &model.Service{
-			Name: "hello-api", Program: "hello-api", Port: 3000, Address: "0.0.0.0",
-			ListenFlag: "--listen", HealthPath: "/health", Config: &model.ConfigFile{Format: "yaml", Flag: "--config"},
+			Name: "hello-api", Program: "hello-api",
+			Endpoint:   model.Endpoint{Name: "http", Port: 3000, Address: "0.0.0.0", ListenFlag: "--listen", Public: true},
+			HealthPath: "/health", Config: &model.ConfigFile{Format: "yaml", Flag: "--config"},
 		},
 		Rust: &model.RustInfo{},
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/escape"
 	"github.com/nixgen/nixgen/generator/internal/hardening"
@@ -18,22 +19,41 @@ type moduleView struct {
 	Attr, AttrText, UnitComment, Name, NameText string
 	EnableText, PackageText, PackageDoc         string
 	Description, Program, ProgramDoc            string
-	Address, AddressDoc                         string
-	AddressReadOnly                             bool
-	Port                                        int
-	PortDoc                                     string
-	PortReadOnly                                bool
+	Main                                        endpointView
+	Extra                                       []endpointView
+	LowPort                                     string // Nix: whether any port is below 1024
+	FirewallDoc                                 string
+	FirewallPorts                               nixList
+	Bracket                                     bool // an extra listener takes host:port
 	Config                                      *configView
 	Env                                         []binding // the service's own environment
-	ConfigEnv                                   string    // what names the settings file, if a variable does
+	EnvParts                                    []string  // Nix attribute sets merged into it
 	Args                                        []nixList
+	Assertions                                  []assertionView
+	Warnings                                    []string // Nix expressions of lists of warnings
 	WorkingDirectory                            string
 	Hardening                                   []binding
 	AddressFamilies, SystemCallFilter           nixList
 }
 
+// endpointView is one listener's options.
+type endpointView struct {
+	Attr, Address, AddressDoc string
+	AddressReadOnly           bool
+	Port                      int
+	PortDoc                   string
+	PortReadOnly              bool
+}
+
 type configView struct {
 	Format, FileName, Doc string
+	Required              bool
+	Defaults              []binding // settings the listener options set
+}
+
+type assertionView struct {
+	Assertion string // Nix, with the space or line break after "="
+	Message   string
 }
 
 // Module renders nix/module.nix for the service of a project in lang.
@@ -55,8 +75,6 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 		Description:      escape.NixString(escape.SystemdText(orName(s.Description, s.Name))),
 		Program:          escape.NixString(s.Program),
 		ProgramDoc:       escape.NixInString(s.Program),
-		Address:          escape.NixString(s.Address),
-		Port:             s.Port,
 		WorkingDirectory: escape.NixString("/var/lib/" + s.Name),
 		ExampleEnv:       escape.NixAttrName("LOG_LEVEL"),
 	}
@@ -73,81 +91,112 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 		v.Args = append(v.Args, nixList{Items: words})
 	}
 
-	// How the address reaches the app.
-	portExpr := "toString cfg.port"
-	listenExpr := `"${addressHost}:${toString cfg.port}"`
+	// How each address reaches the app.
 	env := func(name, value string) {
 		v.Env = append(v.Env, binding{Name: escape.NixAttrName(name), Value: value})
 	}
 	arg := func(flag, value string) {
 		v.Args = append(v.Args, nixList{Items: []string{escape.NixString(flag), value}})
 	}
-	switch {
-	case s.ListenEnv != "":
-		env(s.ListenEnv, listenExpr)
-	case s.ListenFlag != "":
-		arg(s.ListenFlag, listenExpr)
+	var defaults []binding
+	key := func(k, value string) {
+		defaults = append(defaults, binding{Name: nixAttrPath(k), Value: "lib.mkDefault " + value})
 	}
-	if s.ListenEnv == "" && s.ListenFlag == "" {
-		switch {
-		case s.PortEnv != "":
-			env(s.PortEnv, portExpr)
-		case s.PortFlag != "":
-			arg(s.PortFlag, "("+portExpr+")")
+	var ports []string
+	for i, e := range s.Endpoints() {
+		opt := "cfg"
+		if i > 0 {
+			opt = "cfg." + escape.NixAttrName(e.Name)
+		}
+		port, address := opt+".port", opt+".listenAddress"
+		ports = append(ports, port)
+		portString := "toString " + port
+		listen := `"${bracket ` + address + `}:${toString ` + port + `}"`
+		if i == 0 {
+			listen = `"${addressHost}:${toString cfg.port}"`
+		} else if e.ListenEnv+e.ListenFlag+e.ListenKey != "" {
+			v.Bracket = true
 		}
 		switch {
-		case s.HostEnv != "":
-			env(s.HostEnv, "cfg.listenAddress")
-		case s.HostFlag != "":
-			arg(s.HostFlag, "cfg.listenAddress")
+		case e.ListenEnv != "":
+			env(e.ListenEnv, listen)
+		case e.ListenFlag != "":
+			arg(e.ListenFlag, listen)
+		case e.ListenKey != "":
+			key(e.ListenKey, listen)
+		}
+		switch {
+		case e.PortEnv != "":
+			env(e.PortEnv, portString)
+		case e.PortFlag != "":
+			arg(e.PortFlag, "("+portString+")")
+		case e.PortKey != "":
+			key(e.PortKey, port)
+		}
+		switch {
+		case e.HostEnv != "":
+			env(e.HostEnv, address)
+		case e.HostFlag != "":
+			arg(e.HostFlag, address)
+		case e.HostKey != "":
+			key(e.HostKey, address)
+		}
+		ev := endpointOptions(e, i == 0)
+		if i == 0 {
+			v.Main = ev
+		} else {
+			v.Extra = append(v.Extra, ev)
 		}
 	}
-	how := func(envName, flag string) string {
-		if envName != "" {
-			return " (passed as " + envName + ")"
-		}
-		if flag != "" {
-			return " (passed as " + flag + ")"
-		}
-		return ""
+	v.LowPort = "cfg.port < 1024"
+	if len(ports) > 1 {
+		v.LowPort = "lib.any (port: port < 1024) " + nixList{Items: ports}.layout(2, false)
 	}
-	switch {
-	case s.AddressConfigurable():
-		v.AddressDoc = escape.NixString("Address the service listens on" + how(s.ListenEnv+s.HostEnv, s.ListenFlag+s.HostFlag) +
-			". Keep 127.0.0.1 behind a reverse proxy; 0.0.0.0 or :: accept connections from other hosts.")
-	case s.AddressFixed:
-		v.AddressReadOnly = true
-		v.AddressDoc = escape.NixString("Address the service listens on. It is fixed in the source (" + s.FixedAt +
-			"), so this option only documents it for the firewall and the proxy: change the code to change it.")
-	default:
-		v.AddressReadOnly = true
-		v.AddressDoc = escape.NixString("Address the service is assumed to listen on: nixgen found no setting for it in the source, so this option only documents it.")
+	var public, publicText []string
+	for i, e := range s.Endpoints() {
+		if e.Public {
+			public = append(public, ports[i])
+			publicText = append(publicText, "{option}`services."+escape.NixAttrName(s.Name)+"."+strings.TrimPrefix(ports[i], "cfg.")+"`")
+		}
 	}
-	switch {
-	case s.PortConfigurable():
-		v.PortDoc = escape.NixString("TCP port the service listens on" + how(s.ListenEnv+s.PortEnv, s.ListenFlag+s.PortFlag) + ".")
-	case s.PortFixed:
-		v.PortReadOnly = true
-		v.PortDoc = escape.NixString("TCP port the service listens on. It is fixed in the source (" + s.FixedAt +
-			"), so this option only documents it for the firewall and the proxy: change the code to change it.")
-	default:
-		v.PortReadOnly = true
-		v.PortDoc = escape.NixString("TCP port the service is assumed to listen on: nixgen found no setting for it in the source, so this option only documents it.")
+	v.FirewallPorts = nixList{Fn: "lib.optionals cfg.openFirewall", Items: public}
+	v.FirewallDoc = escape.NixString("Whether to open " + andList(publicText) + " in the firewall.")
+	if len(public) == 0 {
+		v.FirewallDoc = escape.NixString("Whether to open the service's ports in the firewall; it has none for other hosts (metrics and admin listeners stay closed).")
 	}
 
 	if c := s.Config; c != nil {
 		file := s.Name + "." + c.Format
-		v.Config = &configView{Format: escape.NixAttrName(c.Format), FileName: escape.NixString(file)}
-		via := ""
-		if c.Flag != "" {
-			via = "passed with " + c.Flag
-			v.Args = append(v.Args, nixList{Fn: "lib.optionals (cfg.settings != { })", Items: []string{escape.NixString(c.Flag), `"${configFile}"`}})
-		} else {
-			via = "named by $" + c.Env
-			v.ConfigEnv = "lib.optionalAttrs (cfg.settings != { }) { " + escape.NixAttrName(c.Env) + ` = "${configFile}"; }`
+		v.Config = &configView{Format: escape.NixAttrName(c.Format), FileName: escape.NixString(file), Required: c.Required, Defaults: defaults}
+		when := "lib.optionals (cfg.settings != { })"
+		whenAttrs := "lib.optionalAttrs (cfg.settings != { })"
+		passed := "when not empty"
+		if c.Required || len(defaults) > 0 {
+			when, whenAttrs, passed = "", "", "always"
 		}
-		v.Config.Doc = escape.NixString(fmt.Sprintf("Configuration written to %s and %s when not empty. See the service's documentation for the keys.", file, via))
+		via := ""
+		switch {
+		case c.Flag != "":
+			via = "passed with " + c.Flag
+			v.Args = append(v.Args, nixList{Fn: when, Items: []string{escape.NixString(c.Flag), `"${configFile}"`}})
+		case c.Positional:
+			via = "passed as the argument after the flags"
+			v.Args = append(v.Args, nixList{Fn: when, Items: []string{`"${configFile}"`}})
+		default:
+			via = "named by $" + c.Env
+			v.EnvParts = append(v.EnvParts, strings.TrimPrefix(whenAttrs+" { "+escape.NixAttrName(c.Env)+` = "${configFile}"; }`, " "))
+		}
+		doc := fmt.Sprintf("Configuration written to %s and %s %s. See the service's documentation for the keys.", file, via, passed)
+		if c.Required {
+			doc = fmt.Sprintf("Configuration written to %s and %s: the service does not start without it. See the service's documentation for the keys.", file, via)
+		}
+		v.Config.Doc = escape.NixString(doc)
 	}
+
+	for _, r := range s.Required {
+		v.requirement(s, r)
+	}
+
 	for _, d := range hardening.Baseline {
 		b := binding{Name: escape.NixAttrName(d.Key)}
 		if d.Knob != "" {
@@ -161,6 +210,108 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 	v.AddressFamilies = nixList{Items: nixStrings(hardening.AddressFamilies)}
 	v.SystemCallFilter = nixList{Items: nixStrings(hardening.SystemCallFilter)}
 	return execute("module.nix.tmpl", v)
+}
+
+// endpointOptions documents one listener's listenAddress and port options.
+func endpointOptions(e model.Endpoint, main bool) endpointView {
+	ev := endpointView{Attr: escape.NixAttrName(e.Name), Address: escape.NixString(e.Address), Port: e.Port}
+	what := "the service"
+	if !main {
+		what = "the " + e.Name + " listener"
+	}
+	how := func(names ...string) string {
+		for _, n := range names {
+			if n != "" {
+				return " (passed as " + n + ")"
+			}
+		}
+		return ""
+	}
+	switch {
+	case e.AddressConfigurable():
+		doc := "Address " + what + " listens on" + how(e.ListenEnv, e.HostEnv, e.ListenFlag, e.HostFlag, e.ListenKey, e.HostKey) + "."
+		if main {
+			doc += " Keep 127.0.0.1 behind a reverse proxy; 0.0.0.0 or :: accept connections from other hosts."
+		}
+		ev.AddressDoc = escape.NixString(doc)
+	case e.AddressFixed:
+		ev.AddressReadOnly = true
+		ev.AddressDoc = escape.NixString("Address " + what + " listens on. It is fixed in the source (" + e.FixedAt +
+			"), so this option only documents it for the firewall and the proxy: change the code to change it.")
+	default:
+		ev.AddressReadOnly = true
+		ev.AddressDoc = escape.NixString("Address " + what + " is assumed to listen on: nixgen found no setting for it in the source, so this option only documents it.")
+	}
+	switch {
+	case e.PortConfigurable():
+		ev.PortDoc = escape.NixString("TCP port " + what + " listens on" + how(e.ListenEnv, e.PortEnv, e.ListenFlag, e.PortFlag, e.ListenKey, e.PortKey) + ".")
+	case e.PortFixed:
+		ev.PortReadOnly = true
+		ev.PortDoc = escape.NixString("TCP port " + what + " listens on. It is fixed in the source (" + e.FixedAt +
+			"), so this option only documents it for the firewall and the proxy: change the code to change it.")
+	default:
+		ev.PortReadOnly = true
+		ev.PortDoc = escape.NixString("TCP port " + what + " is assumed to listen on: nixgen found no setting for it in the source, so this option only documents it.")
+	}
+	return ev
+}
+
+// requirement asserts that a setting the app stops without is given: in
+// environment, in environmentFile (which evaluation cannot read, so its
+// presence counts), or as a credential when the app reads NAME_FILE.
+func (v *moduleView) requirement(s *model.Service, r model.Required) {
+	var checks []string
+	for _, n := range append([]string{r.Name}, r.Alternatives...) {
+		checks = append(checks, "cfg.environment ? "+escape.NixAttrName(n))
+	}
+	checks = append(checks, "cfg.environmentFile != null")
+	// Documentation names the option as a user writes it: services."2fa".
+	opt := "services." + escape.NixAttrName(s.Name)
+	ways := "set " + opt + ".environment." + r.Name + ", or put it in " + opt + ".environmentFile"
+	if r.Secret {
+		ways = "put it in " + opt + ".environmentFile"
+	}
+	if r.FileEnv != "" {
+		cred := "cfg.credentials ? " + escape.NixAttrName(r.Name)
+		checks = append(checks, cred)
+		ways += ", or give the file in " + opt + ".credentials." + r.Name
+		v.EnvParts = append(v.EnvParts, "lib.optionalAttrs ("+cred+") { "+escape.NixAttrName(r.FileEnv)+` = "%d/`+escape.NixInString(r.Name)+`"; }`)
+	}
+	what := r.Name
+	if len(r.Alternatives) > 0 {
+		what += " (or " + strings.Join(r.Alternatives, ", ") + ")"
+	}
+	msg := opt + ": " + s.Name + " stops without " + what
+	if r.At != "" {
+		msg += " (" + r.At + ")"
+	}
+	// After "assertion =": on the same line when it fits, else on the next.
+	check := " " + strings.Join(checks, " || ")
+	if len("        assertion ="+check+";") > maxWidth {
+		check = "\n         " + check
+	}
+	v.Assertions = append(v.Assertions, assertionView{Assertion: check, Message: escape.NixString(msg + ": " + ways + ".")})
+	if r.Secret {
+		v.Warnings = append(v.Warnings, "lib.optional (cfg.environment ? "+escape.NixAttrName(r.Name)+") "+
+			escape.NixString(opt+": "+r.Name+" holds a secret, and "+opt+".environment puts it in the world-readable Nix store: use environmentFile instead."))
+	}
+}
+
+// andList joins items as prose: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// nixAttrPath writes a dotted configuration key as a Nix attribute path.
+func nixAttrPath(key string) string {
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		parts[i] = escape.NixAttrName(p)
+	}
+	return strings.Join(parts, ".")
 }
 
 // unitValue writes a systemd value the way NixOS modules do: booleans as
@@ -185,15 +336,15 @@ func nixStrings(ss []string) []string {
 }
 
 // vmTestScript is the Python test driver script for the VM test, one line
-// of a Nix indented string per line.
+// of a Nix indented string per line: the unit, every listener's port, the
+// health route on the main one.
 func vmTestScript(s *model.Service) []string {
-	host := s.ProbeHost()
-	lines := []string{
-		"machine.wait_for_unit(" + escape.PythonString(s.Name+".service") + ")",
-		"machine.wait_for_open_port(" + strconv.Itoa(s.Port) + ")",
+	lines := []string{"machine.wait_for_unit(" + escape.PythonString(s.Name+".service") + ")"}
+	for _, e := range s.Endpoints() {
+		lines = append(lines, "machine.wait_for_open_port("+strconv.Itoa(e.Port)+")")
 	}
 	if s.HealthPath != "" {
-		url := "http://" + host + ":" + strconv.Itoa(s.Port) + s.HealthPath
+		url := "http://" + s.ProbeHost() + ":" + strconv.Itoa(s.Port) + s.HealthPath
 		curl := escape.ShellCommand("curl", "--fail", "--silent", "--show-error", url)
 		lines = append(lines, "machine.succeed("+escape.PythonString(curl)+")")
 	}
@@ -201,6 +352,35 @@ func vmTestScript(s *model.Service) []string {
 		lines[i] = escape.NixIndented(l)
 	}
 	return lines
+}
+
+// vmTestEnv gives the settings the service stops without a test value, in
+// an environment file (environmentFile must not be in the store, so it is
+// linked into /etc).
+func vmTestEnv(s *model.Service) (file string, lines []string) {
+	if len(s.Required) == 0 {
+		return "", nil
+	}
+	for _, r := range s.Required {
+		lines = append(lines, escape.NixIndented(r.Name+"="+testValue(r.Name)))
+	}
+	return s.Name + "-test.env", lines
+}
+
+// testValue is a stand-in a program accepts for a setting of that name.
+func testValue(name string) string {
+	n := strings.ToUpper(name)
+	switch {
+	case strings.Contains(n, "DATABASE_URL") || strings.HasSuffix(n, "_DSN") || strings.HasSuffix(n, "DB_URL") || strings.HasSuffix(n, "DB_URI"):
+		return "postgres:///test?host=/run/postgresql"
+	case strings.HasSuffix(n, "_URL") || strings.HasSuffix(n, "_URI"):
+		return "http://127.0.0.1/"
+	case strings.Contains(n, "DOMAIN") || strings.Contains(n, "HOSTNAME"):
+		return "example.test"
+	case strings.HasSuffix(n, "_PATH") || strings.HasSuffix(n, "_DIR"):
+		return "/var/lib/test"
+	}
+	return "nixgen-test-value"
 }
 
 // serviceView is what a flake template needs of the service: whether there
@@ -214,6 +394,10 @@ type serviceView struct {
 type vmTestView struct {
 	Name, Attr string
 	Script     []string // lines
+	// EnvFile and Env: test values for the settings the service stops
+	// without, in /etc/<EnvFile>.
+	EnvFile, EnvFileText string
+	Env                  []string // lines
 }
 
 // serviceFiles fills v and renders nix/module.nix when p is a service.
@@ -226,6 +410,9 @@ func serviceFiles(p *model.Project, v *serviceView) (Files, error) {
 	v.Module = true
 	v.ModuleAttr = escape.NixAttrName(s.Name)
 	v.VMTest = &vmTestView{Name: escape.NixString(s.Name), Attr: escape.NixAttrName(s.Name), Script: vmTestScript(s)}
+	if file, lines := vmTestEnv(s); file != "" {
+		v.VMTest.EnvFile, v.VMTest.EnvFileText, v.VMTest.Env = escape.NixString(file), escape.NixString("/etc/"+file), lines
+	}
 	module, err := Module(s, p.Language)
 	if err != nil {
 		return nil, err

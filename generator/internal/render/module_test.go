@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,19 +112,28 @@ func stderrOf(err error) string {
 func wantModule(s *model.Service) moduleFacts {
 	name := escape.NixValue(s.Name)
 	attr := escape.NixValue(escape.NixAttrName(s.Name))
+	firewall := []string{"{option}`services." + attr + ".port`"}
+	for _, e := range s.Extra {
+		firewall = append(firewall, "{option}`services."+attr+"."+e.Name+".port`")
+	}
+	messages := []string{
+		"services." + attr + ": enable at most one of nginx.enable and caddy.enable.",
+		"services." + attr + ": nginx.enable and caddy.enable need services." + attr + ".domain.",
+	}
+	for _, r := range s.Required {
+		messages = append(messages, "services."+attr+": "+name+" stops without "+r.Name+" ("+escape.NixValue(r.At)+"): put it in services."+attr+
+			".environmentFile, or give the file in services."+attr+".credentials."+r.Name+".")
+	}
 	return moduleFacts{
 		Names:          []string{name},
 		Units:          []string{name},
 		Enable:         "Whether to enable " + name + ".",
-		OpenFirewall:   "Whether to open {option}`services." + attr + ".port` in the firewall.",
+		OpenFirewall:   "Whether to open " + andList(firewall) + " in the firewall.",
 		ExtraArgs:      "Extra command-line arguments for " + escape.NixValue(s.Program) + ".",
 		EnvFileExample: "/run/secrets/" + name + ".env",
 		User:           name,
 		Address:        escape.NixValue(s.Address),
-		Messages: []string{
-			"services." + attr + ": enable at most one of nginx.enable and caddy.enable.",
-			"services." + attr + ": nginx.enable and caddy.enable need services." + attr + ".domain.",
-		},
+		Messages:       messages,
 		// NixOS writes it into Description= as it is: one line, "%" doubled.
 		Description:    escape.NixValue(escape.SystemdText(orName(s.Description, s.Name))),
 		StateDirectory: name,
@@ -134,11 +144,13 @@ func wantModule(s *model.Service) moduleFacts {
 // hostileService is a service whose every value is hostile.
 func hostileService(name string) *model.Service {
 	return &model.Service{
-		Name: name, Program: name, Port: 8080, Address: "$(touch PWNED)",
+		Name: name, Program: name,
+		Endpoint:    model.Endpoint{Name: "http", Port: 8080, Address: "$(touch PWNED)", PortEnv: "PORT", HostEnv: "HOST", Public: true},
+		Extra:       []model.Endpoint{{Name: "smtp", Port: 25, Address: "'${x}", FixedAt: "a\"${b}''", PortFixed: true, AddressFixed: true, Public: true}},
 		Description: "first line\nExecStartPre=/bin/sh -c 'touch /PWNED'\n100% sure \u202e",
 		HealthPath:  "/h'${builtins.currentSystem}`id`",
-		PortEnv:     "PORT", HostEnv: "HOST",
-		Config: &model.ConfigFile{Format: "toml", Env: "CONFIG"},
+		Config:      &model.ConfigFile{Format: "toml", Env: "CONFIG"},
+		Required:    []model.Required{{Name: "TOKEN", Secret: true, FileEnv: "TOKEN_FILE", At: "src/\"${x}''.rs:1"}},
 	}
 }
 
@@ -221,16 +233,21 @@ func checkVMTestScript(t *testing.T, sh string, s *model.Service, host string) {
 	script, expr := evalVMTestScript(t, s)
 	lines := strings.Split(strings.TrimSuffix(script, "\n"), "\n")
 	unit, _ := json.Marshal(s.Name + ".service")
-	if len(lines) != 3 || lines[0] != "machine.wait_for_unit("+string(unit)+")" || lines[1] != "machine.wait_for_open_port(8080)" {
+	// The unit, every listener's port, the health route.
+	want := []string{"machine.wait_for_unit(" + string(unit) + ")"}
+	for _, e := range s.Endpoints() {
+		want = append(want, "machine.wait_for_open_port("+strconv.Itoa(e.Port)+")")
+	}
+	if len(lines) != len(want)+1 || !slices.Equal(lines[:len(want)], want) {
 		t.Fatalf("the VM test script evaluates to\n%s\nNix:\n%s", script, expr)
 	}
-	cmd, ok := strings.CutPrefix(lines[2], "machine.succeed(")
+	cmd, ok := strings.CutPrefix(lines[len(want)], "machine.succeed(")
 	if !ok {
-		t.Fatalf("line 3 is %s", lines[2])
+		t.Fatalf("the last line is %s", lines[len(want)])
 	}
-	want := []string{"--fail", "--silent", "--show-error", "http://" + host + ":8080" + s.HealthPath}
-	if words := shellWords(t, sh, pyString(t, strings.TrimSuffix(cmd, ")"))); !slices.Equal(words, want) {
-		t.Errorf("sh runs curl with %q, want %q", words, want)
+	curl := []string{"--fail", "--silent", "--show-error", "http://" + host + ":8080" + s.HealthPath}
+	if words := shellWords(t, sh, pyString(t, strings.TrimSuffix(cmd, ")"))); !slices.Equal(words, curl) {
+		t.Errorf("sh runs curl with %q, want %q", words, curl)
 	}
 }
 

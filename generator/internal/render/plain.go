@@ -36,6 +36,15 @@ type plainHost struct {
 	Port                   int    // the default port
 	PortVar                string // the environment variable that overrides it, "" if none
 	Public                 bool   // it listens on more than loopback
+	// Others are the other listeners, which the checks see listening.
+	Others []plainListener
+}
+
+// plainListener is a listener besides the main one.
+type plainListener struct {
+	Name    string
+	Port    int
+	PortVar string // overrides Port in the environment file, "" if none
 }
 
 var unitNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
@@ -70,6 +79,13 @@ func newPlainHost(s *model.Service) (*plainHost, error) {
 	}
 	if s.ListenEnv == "" && s.PortEnv != "" {
 		h.PortVar = s.PortEnv
+	}
+	for _, e := range s.Extra {
+		l := plainListener{Name: e.Name, Port: e.Port}
+		if e.ListenEnv == "" {
+			l.PortVar = e.PortEnv
+		}
+		h.Others = append(h.Others, l)
 	}
 	return h, nil
 }
@@ -328,7 +344,11 @@ func plainUnit(s *model.Service, h *plainHost) ([]byte, error) {
 	}
 	v.ExecStart = strings.Join(args, " ")
 
-	bounding, ambient, privateUsers := hardening.Capabilities(s.Port)
+	lowest := s.Port
+	for _, e := range s.Extra {
+		lowest = min(lowest, e.Port)
+	}
+	bounding, ambient, privateUsers := hardening.Capabilities(lowest)
 	add := func(key, value, why string) {
 		v.Hardening = append(v.Hardening, binding{Name: key, Value: value, Comment: escape.SystemdComment(why)})
 	}
@@ -354,35 +374,36 @@ func plainUnit(s *model.Service, h *plainHost) ([]byte, error) {
 	return execute("plain.service.tmpl", v)
 }
 
-// serviceArgs returns how the unit tells the service its address: the
-// environment variables (name, value) and the command-line arguments.
+// serviceArgs returns how the unit tells the service its addresses: the
+// environment variables (name, value) and the command-line arguments. A
+// listener set in the configuration file is the host's to configure.
 func serviceArgs(s *model.Service) (env [][2]string, args []string) {
 	// The subcommand that serves comes first; the flags belong to it.
 	args = append(args, s.Subcommand...)
-	addr := s.Address
-	port := strconv.Itoa(s.Port)
-	hostPort := addr + ":" + port
-	if strings.Contains(addr, ":") {
-		hostPort = "[" + addr + "]:" + port
-	}
-	switch {
-	case s.ListenEnv != "":
-		env = append(env, [2]string{s.ListenEnv, hostPort})
-	case s.ListenFlag != "":
-		args = append(args, s.ListenFlag, hostPort)
-	}
-	if s.ListenEnv == "" && s.ListenFlag == "" {
-		switch {
-		case s.PortEnv != "":
-			env = append(env, [2]string{s.PortEnv, port})
-		case s.PortFlag != "":
-			args = append(args, s.PortFlag, port)
+	for _, e := range s.Endpoints() {
+		addr := e.Address
+		port := strconv.Itoa(e.Port)
+		hostPort := addr + ":" + port
+		if strings.Contains(addr, ":") {
+			hostPort = "[" + addr + "]:" + port
 		}
 		switch {
-		case s.HostEnv != "":
-			env = append(env, [2]string{s.HostEnv, addr})
-		case s.HostFlag != "":
-			args = append(args, s.HostFlag, addr)
+		case e.ListenEnv != "":
+			env = append(env, [2]string{e.ListenEnv, hostPort})
+		case e.ListenFlag != "":
+			args = append(args, e.ListenFlag, hostPort)
+		}
+		switch {
+		case e.PortEnv != "":
+			env = append(env, [2]string{e.PortEnv, port})
+		case e.PortFlag != "":
+			args = append(args, e.PortFlag, port)
+		}
+		switch {
+		case e.HostEnv != "":
+			env = append(env, [2]string{e.HostEnv, addr})
+		case e.HostFlag != "":
+			args = append(args, e.HostFlag, addr)
 		}
 	}
 	return env, args
@@ -395,6 +416,11 @@ type setupView struct {
 	Name, User, Unit, BinDir, Binary, DeployCmd, EnvDir, EnvFile, Sudoers string
 	HealthURL, ProxyTarget, AppPort                                       string
 	EnvLines                                                              []string
+	// Others are the other listeners, for the summary.
+	Others []listenerCheck
+	// Required: the variables the service stops without, each a shell word
+	// of names separated by "|" (any one of them will do).
+	Required []string
 }
 
 func newSetupView(s *model.Service, h *plainHost) setupView {
@@ -420,11 +446,31 @@ func newSetupView(s *model.Service, h *plainHost) setupView {
 		"# Environment of " + h.Unit + " (EnvironmentFile=): KEY=value lines.",
 		"# Secrets belong here, not in the unit: this file is mode 600, owned by root.",
 	}
+	if len(s.Required) > 0 {
+		lines = append(lines, "# Required: "+h.Name+" stops without these (setup.sh checks them).")
+		for _, r := range s.Required {
+			note := ""
+			if len(r.Alternatives) > 0 {
+				note = " (or " + strings.Join(r.Alternatives, ", ") + ")"
+			}
+			if r.Secret {
+				note += ", a secret"
+			}
+			if r.At != "" {
+				note += ", read at " + r.At
+			}
+			lines = append(lines, "# "+r.Name+note+":", "#"+r.Name+"=")
+			v.Required = append(v.Required, escape.ShellQuote(strings.Join(append([]string{r.Name}, r.Alternatives...), "|")))
+		}
+	}
 	if env, _ := serviceArgs(s); len(env) > 0 {
 		lines = append(lines, "# Values here override the unit's Environment= defaults:")
 		for _, kv := range env {
 			lines = append(lines, "#"+kv[0]+"="+kv[1])
 		}
+	}
+	for _, l := range h.Others {
+		v.Others = append(v.Others, listenerCheck{Title: l.Name, Port: escape.ShellQuote(strconv.Itoa(l.Port))})
 	}
 	for _, l := range lines {
 		v.EnvLines = append(v.EnvLines, escape.ShellQuote(l))
@@ -439,9 +485,21 @@ type installView struct {
 	Name, Unit, BinDir, EnvFile, Port, PortVar, HealthHost, HealthPath string
 	HealthAny                                                          bool
 	BuildHint                                                          string
+	// Others are the other listeners; each must be listening to be healthy.
+	Others []listenerCheck
+}
+
+// listenerCheck is a listener's port and the variable that overrides it
+// ("-": none), as shell words, and its name for comments.
+type listenerCheck struct {
+	Title, Port, Var string
 }
 
 func newInstallView(p *model.Project, h *plainHost) installView {
+	var others []listenerCheck
+	for _, l := range h.Others {
+		others = append(others, listenerCheck{Title: l.Name, Port: escape.ShellQuote(strconv.Itoa(l.Port)), Var: escape.ShellQuote(orName(l.PortVar, "-"))})
+	}
 	hint := "build it with cargo on Ubuntu (the deploy workflow does), not with nix build"
 	if p.Language == model.Go {
 		hint = "build it with go build on Ubuntu (the deploy workflow does), not with nix build"
@@ -458,5 +516,6 @@ func newInstallView(p *model.Project, h *plainHost) installView {
 		HealthPath: escape.ShellQuote(h.HealthPath),
 		HealthAny:  h.HealthAny,
 		BuildHint:  escape.ShellQuote(hint),
+		Others:     others,
 	}
 }

@@ -12,17 +12,30 @@ import (
 )
 
 type analyzer struct {
+	opt      Options
 	files    []*parsed
-	consts   map[string]string // const and static items by name: string or number
-	readers  map[string]reader // the program's env helpers by function name
-	settings map[string]*setting
-	order    []string
-	clap     []clapArg
-	subs     []subcommand
-	subOpt   bool // the subcommand is optional: the binary serves without one
-	routes   []model.Evidence
-	literals []literal
-	unknowns []string
+	lib      []*parsed // the crate's path dependencies: read for constants and types only
+	structs  map[string][]typeDef
+	fns      map[string]fnDef
+	defaults map[string]map[string]string // field defaults of `impl Default` by type
+	inFn     map[string]bool              // functions being read, against recursion
+	confs    []configSource
+	fields   []confField
+	rocket   []candidate
+	flatten  map[string][]string // clap structs flattened into another, by the outer one
+	// builderSubOpt: a builder command does not require a subcommand.
+	builderSubOpt bool
+	consts        map[string]string // const and static items by name: string or number
+	readers       map[string]reader // the program's env helpers by function name
+	settings      map[string]*setting
+	order         []string
+	clap          []clapArg
+	subs          []subcommand
+	subOpt        bool // the subcommand is optional: the binary serves without one
+	routes        []model.Evidence
+	pathLiterals  []model.Evidence // "/…/health" strings outside any route call
+	literals      []literal
+	unknowns      []string
 }
 
 type setting struct {
@@ -32,6 +45,7 @@ type setting struct {
 	alternatives          []string
 	flag                  string
 	typ                   string // the clap field's type, when known
+	key                   string // the configuration file's key it sets too
 	at                    string
 }
 
@@ -42,17 +56,45 @@ type literal struct {
 	at   string
 }
 
+// Options are what the caller knows about the crate beyond its files.
+type Options struct {
+	// Deps are the names of the crate's dependencies as Cargo.toml lists
+	// them ("rocket", "figment"): a framework with a listener of its own
+	// is known by them.
+	Deps []string
+	// Lib are the .rs files of the crate's path dependencies (its
+	// workspace siblings). Their constants and types are read, so
+	// `vars::PORT` or a configuration struct defined there resolve;
+	// nothing in them counts as read by the program on its own.
+	Lib []File
+}
+
 // Analyze reads the crate's files and returns its runtime surface.
 func Analyze(files []File) (*model.Surface, error) {
+	return AnalyzeWith(files, Options{})
+}
+
+// AnalyzeWith is Analyze with what the caller knows of the crate's
+// dependencies.
+func AnalyzeWith(files []File, opt Options) (*model.Surface, error) {
 	ps, err := parse(files)
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{files: withoutTestModules(ps), consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
+	lib, err := parse(opt.Lib)
+	if err != nil {
+		return nil, err
+	}
+	a := &analyzer{opt: opt, files: withoutTestModules(ps), lib: withoutTestModules(lib), consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
 	a.collectConsts()
+	a.collectTypes()
 	a.findReaders()
 	a.collectEnv()
 	a.collectClap()
+	a.collectClapBuilder()
+	a.clapSettings()
+	a.collectConfig()
+	a.collectRocket()
 	a.collectRoutes()
 	a.collectLiterals()
 	return a.surface(), nil
@@ -104,7 +146,7 @@ func (a *analyzer) unknown(p *parsed, n *sitter.Node, what string) {
 
 // collectConsts records `const NAME: &str = "..."` and numeric constants.
 func (a *analyzer) collectConsts() {
-	for _, p := range a.files {
+	for _, p := range append(append([]*parsed(nil), a.lib...), a.files...) {
 		p.walk(p.root, func(n *sitter.Node) bool {
 			switch n.Type() {
 			case "const_item", "static_item":
@@ -228,6 +270,22 @@ func (a *analyzer) collectRoutes() {
 						a.routes = append(a.routes, model.Evidence{Value: routePath(s), At: p.at(n)})
 					}
 				}
+			case "binary_expression": // req.uri().path() == "/health", path == HEALTH_PATH
+				if op := n.ChildByFieldName("operator"); op == nil || p.text(op) != "==" {
+					return true
+				}
+				for _, side := range []*sitter.Node{n.ChildByFieldName("left"), n.ChildByFieldName("right")} {
+					if side == nil {
+						continue
+					}
+					if s, ok := a.str(p, side); ok && healthPath(s) && strings.Contains(s, "/") {
+						a.routes = append(a.routes, model.Evidence{Value: routePath(s), At: p.at(n)})
+					}
+				}
+			case "string_literal": // a route held in a variable: "/x/healthcheck".into()
+				if s, ok := p.stringValue(n); ok && strings.HasPrefix(s, "/") && strongHealthPath(s) {
+					a.pathLiterals = append(a.pathLiterals, model.Evidence{Value: s, At: p.at(n)})
+				}
 			}
 			return true
 		})
@@ -248,6 +306,17 @@ func quoted(s string) (string, bool) {
 }
 
 var healthWords = []string{"healthz", "health", "healthcheck", "livez", "readyz", "ready", "alive", "ping", "status", "up"}
+
+// strongHealthPath reports whether s ends in a word that only names a
+// health check (not ping or status, which mean other things too).
+func strongHealthPath(s string) bool {
+	last := strings.ToLower(s[strings.LastIndexByte(s, '/')+1:])
+	switch strings.TrimLeft(last, "_-") {
+	case "health", "healthz", "healthcheck", "livez", "readyz":
+		return !strings.ContainsAny(s, " {}")
+	}
+	return false
+}
 
 func healthPath(s string) bool {
 	last := s[strings.LastIndexByte(s, '/')+1:]
@@ -378,11 +447,25 @@ func (a *analyzer) surface() *model.Surface {
 		s.Settings = append(s.Settings, set)
 	}
 	s.Listeners = a.listeners()
-	if len(a.routes) > 0 {
+	switch {
+	case len(a.routes) > 0:
 		s.Health = bestRoute(a.routes)
+	case len(a.pathLiterals) > 0:
+		// No route names it, but a path only a health check has is in
+		// the program (a route built at run time from it).
+		s.Health = bestRoute(a.pathLiterals)
 	}
 	s.Subcommand = a.serveCommand()
 	s.Config = a.configFile()
+	// A required file given only by a variable, with no default path the
+	// source shows, needs that variable.
+	if c := s.Config; c != nil && c.Required && c.Flag == "" && c.Default == "" {
+		for i := range s.Settings {
+			if s.Settings[i].Name == c.Env {
+				s.Settings[i].Required = true
+			}
+		}
+	}
 	s.Unknown = a.unknowns
 	return s
 }
@@ -435,20 +518,45 @@ func secretName(name string) bool {
 
 // configFile finds how the program is given a configuration file: a clap
 // argument named config (its flag and variable), else a variable named
-// like one.
+// like one; and how the file is read, from the parsing call.
 func (a *analyzer) configFile() *model.ConfigFile {
+	var cf *model.ConfigFile
 	for _, c := range a.clap {
 		f := c.field
-		if (f == "config" || f == "config_file" || f == "config_path" || strings.HasSuffix(f, "_config")) && (c.long != "" || c.env != "") {
-			return &model.ConfigFile{Flag: c.long, Env: c.env}
+		if f == "config" || f == "config_file" || f == "config_path" || strings.HasSuffix(f, "_config") {
+			// Without --long or env, clap takes it as a positional argument.
+			cf = &model.ConfigFile{Flag: c.long, Env: c.env, Default: c.def, At: c.at, Positional: c.long == "" && c.env == ""}
+			break
 		}
 	}
-	for _, name := range a.order {
-		if configName(name) {
-			return &model.ConfigFile{Env: name}
+	if cf == nil {
+		for _, name := range a.order {
+			if configName(name) {
+				cf = &model.ConfigFile{Env: name, At: a.settings[name].at}
+				break
+			}
 		}
 	}
-	return nil
+	for _, src := range a.confs {
+		if !src.file {
+			continue
+		}
+		if cf == nil {
+			cf = &model.ConfigFile{At: src.at}
+		}
+		if cf.Format == "" {
+			cf.Format = src.format
+		}
+		if cf.Default == "" {
+			cf.Default = src.path
+		}
+		cf.Required = cf.Required || src.required
+	}
+	if cf != nil && cf.Flag == "" && cf.Env == "" && cf.Default == "" && !cf.Positional {
+		a.unknowns = append(a.unknowns, cf.At+": a configuration file is read from a path nixgen cannot tell how to give")
+		return nil
+	}
+	return cf
 }
 
 func configName(name string) bool {

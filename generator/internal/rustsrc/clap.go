@@ -21,6 +21,10 @@ type clapArg struct {
 	hasDef bool
 	typ    string
 	at     string
+	// builder: from clap's builder API, where an argument is optional
+	// unless .required(true) says otherwise.
+	builder  bool
+	required bool
 }
 
 // subcommand is a variant of a clap Subcommand enum.
@@ -35,12 +39,12 @@ func (a *analyzer) collectClap() {
 		p.walk(p.root, func(n *sitter.Node) bool {
 			switch n.Type() {
 			case "struct_item":
-				if derives(p, n, "Parser", "Args") {
+				if derives(p, n, "Parser", "Args", "StructOpt") {
 					a.clapStruct(p, n, p.text(n.ChildByFieldName("name")))
 				}
 				return false
 			case "enum_item":
-				if derives(p, n, "Subcommand", "Parser") { // clap also derives Parser on an enum of commands
+				if derives(p, n, "Subcommand", "Parser", "StructOpt") { // clap also derives Parser on an enum of commands
 					a.clapEnum(p, n)
 				}
 				return false
@@ -48,7 +52,13 @@ func (a *analyzer) collectClap() {
 			return true
 		})
 	}
-	// A clap arg with env = "X" is also a setting read from X.
+}
+
+// clapSettings records each clap argument with env = "X" as a setting
+// read from X. Arguments of a subcommand other than the one that serves
+// are never required.
+func (a *analyzer) clapSettings() {
+	other := a.otherCommands()
 	for _, c := range a.clap {
 		if c.env == "" {
 			continue
@@ -56,10 +66,52 @@ func (a *analyzer) collectClap() {
 		a.addRead(envRead{name: c.env, def: c.def, hasDefault: c.hasDef || strings.HasPrefix(c.typ, "Option<") || c.typ == "bool", at: c.at})
 		s := a.settings[c.env]
 		s.flag, s.typ = c.long, c.typ
-		if !c.hasDef && !strings.HasPrefix(c.typ, "Option<") && c.typ != "bool" && !strings.HasPrefix(c.typ, "Vec<") {
+		required := !c.hasDef && !strings.HasPrefix(c.typ, "Option<") && c.typ != "bool" && !strings.HasPrefix(c.typ, "Vec<")
+		if c.builder {
+			required = c.required && !c.hasDef
+		}
+		if required && !other[c.strct] {
 			s.required = true // clap stops without a value
 		}
 	}
+}
+
+// otherCommands are the argument structs reached only from subcommands
+// other than the one that serves.
+func (a *analyzer) otherCommands() map[string]bool {
+	serve := a.serveCommand()
+	if len(serve) == 0 {
+		return nil
+	}
+	reach := func(roots []string) map[string]bool {
+		seen := map[string]bool{}
+		for len(roots) > 0 {
+			r := roots[0]
+			roots = roots[1:]
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			roots = append(roots, a.flatten[r]...)
+		}
+		return seen
+	}
+	var mine, others []string
+	for _, s := range a.subs {
+		if s.name == serve[0] {
+			mine = append(mine, s.args)
+		} else {
+			others = append(others, s.args)
+		}
+	}
+	own := reach(mine)
+	out := map[string]bool{}
+	for s := range reach(others) {
+		if !own[s] {
+			out[s] = true
+		}
+	}
+	return out
 }
 
 // derives reports whether an item has #[derive(...)] with one of names.
@@ -100,13 +152,13 @@ func (a *analyzer) clapField(p *parsed, f *sitter.Node, strct string) {
 	isArg := false
 	for _, attr := range p.attributes(f) {
 		t := strings.TrimSpace(strings.TrimPrefix(attr, "#["))
-		if strings.HasPrefix(t, "command(") && strings.Contains(t, "subcommand") {
+		if (strings.HasPrefix(t, "command(") || strings.HasPrefix(t, "clap(") || strings.HasPrefix(t, "structopt(")) && strings.Contains(t, "subcommand") {
 			if strings.HasPrefix(c.typ, "Option<") {
 				a.subOpt = true
 			}
 			return
 		}
-		if !strings.HasPrefix(t, "arg(") && !strings.HasPrefix(t, "clap(") {
+		if !strings.HasPrefix(t, "arg(") && !strings.HasPrefix(t, "clap(") && !strings.HasPrefix(t, "structopt(") {
 			continue
 		}
 		isArg = true
@@ -116,6 +168,12 @@ func (a *analyzer) clapField(p *parsed, f *sitter.Node, strct string) {
 		}
 		for _, kv := range p.tokens(tree) {
 			switch kv.key {
+			case "flatten":
+				if a.flatten == nil {
+					a.flatten = map[string][]string{}
+				}
+				a.flatten[strct] = append(a.flatten[strct], typeName(c.typ))
+				return
 			case "long":
 				if kv.node == nil {
 					c.long = "--" + strings.ReplaceAll(c.field, "_", "-")
@@ -208,7 +266,7 @@ func (a *analyzer) clapEnum(p *parsed, n *sitter.Node) {
 		}
 		sub := subcommand{name: kebab(p.text(name))}
 		for _, attr := range p.attributes(v) {
-			if strings.Contains(attr, "name") && (strings.Contains(attr, "command(") || strings.Contains(attr, "clap(")) {
+			if strings.Contains(attr, "name") && (strings.Contains(attr, "command(") || strings.Contains(attr, "clap(") || strings.Contains(attr, "structopt(")) {
 				if s, ok := quoted(attr[strings.Index(attr, "name"):]); ok {
 					sub.name = s
 				}
@@ -251,7 +309,23 @@ func kebab(s string) string {
 // serveCommand picks the subcommand that serves, when the binary has
 // subcommands and needs one.
 func (a *analyzer) serveCommand() []string {
-	if len(a.subs) == 0 || a.subOpt {
+	if len(a.subs) == 0 {
+		return nil
+	}
+	if a.subOpt || a.builderSubOpt {
+		// A builder's subcommand that holds the listener's arguments serves.
+		for _, c := range a.clap {
+			if !c.builder || !strings.HasPrefix(c.strct, "sub:") {
+				continue
+			}
+			name := c.long
+			if c.env != "" {
+				name = c.env
+			}
+			if _, r := classify(name, c.def, c.typ); r != notListen {
+				return []string{strings.TrimPrefix(c.strct, "sub:")}
+			}
+		}
 		return nil
 	}
 	for _, want := range model.ServeVerbs {

@@ -300,7 +300,7 @@ func (a *analyzer) addRead(r envRead) {
 		a.settings[r.name] = s
 		a.order = append(a.order, r.name)
 	}
-	if r.hasDefault && !s.hasDefault {
+	if r.hasDefault && (!s.hasDefault || s.def == "" && r.def != "") {
 		s.def, s.hasDefault = r.def, true
 	}
 	if r.required && !r.hasDefault {

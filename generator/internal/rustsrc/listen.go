@@ -25,8 +25,10 @@ type candidate struct {
 	role     role
 	env      string
 	flag     string
+	key      string // the configuration file's dotted key
 	def      string
 	at       string
+	fixed    bool // the program sets it in code over the variable
 }
 
 // notListener are words that make a HOST/PORT/ADDR setting something the
@@ -37,6 +39,7 @@ var notListener = map[string]bool{
 	"PUBLIC": true, "URL": true, "DOMAIN": true, "LOG": true, "CLIENT": true, "PEER": true, "BACKEND": true,
 	"ORIGIN": true, "CALLBACK": true, "REDIRECT": true, "TRUSTED": true, "FORWARDED": true, "OTEL": true,
 	"OTLP": true, "JAEGER": true, "SENTRY": true, "S3_ENDPOINT": true, "ENDPOINT": true, "MAX": true, "MIN": true,
+	"CONSUL": true, "DISCOVERY": true, "KUBERNETES": true, "NATS": true, "KAFKA": true, "HEALTHCHECK": true, "TLS": true,
 }
 
 // protocols name listeners; the value is the listener's name.
@@ -100,25 +103,43 @@ func classify(name, def, typ string) (string, role) {
 			named = append(named, w)
 		}
 	}
-	listener := "http"
-	for i := len(named) - 1; i >= 0; i-- {
-		if p, ok := protocols[named[i]]; ok {
-			listener = p
-			break
-		}
-	}
-	return listener, r
+	return listenerName(named), r
 }
 
-// listeners groups the settings and clap flags that set listeners, and
-// falls back to literal addresses when nothing sets one.
+// generic protocols name the main listener; a specific one (s3_api,
+// admin.http_port) names its own.
+var generic = map[string]bool{"HTTP": true, "WEB": true, "API": true, "UI": true, "SERVER": true}
+
+// listenerName picks the last specific protocol of a name's words, else
+// the last generic one, else http.
+func listenerName(words []string) string {
+	for _, wantGeneric := range []bool{false, true} {
+		for i := len(words) - 1; i >= 0; i-- {
+			if p, ok := protocols[words[i]]; ok && generic[words[i]] == wantGeneric {
+				return p
+			}
+		}
+	}
+	return "http"
+}
+
+// listeners groups the settings, clap flags and configuration keys that
+// set listeners, and falls back to literal addresses when nothing sets
+// one.
 func (a *analyzer) listeners() []model.Listener {
 	var cands []candidate
 	flagsWithEnv := map[string]bool{}
+	names := map[string]bool{}
+	for _, name := range a.order {
+		names[name] = true
+	}
+	for _, f := range a.fields {
+		names[strings.ToUpper(f.key)] = true
+	}
 	for _, name := range a.order {
 		s := a.settings[name]
-		if l, r := classify(name, s.def, s.typ); r != notListen {
-			cands = append(cands, candidate{listener: l, role: r, env: name, flag: s.flag, def: s.def, at: s.at})
+		if l, r := classify(name, s.def, s.typ); r != notListen && !clientSetting(name, names) {
+			cands = append(cands, candidate{listener: l, role: r, env: name, flag: s.flag, key: s.key, def: s.def, at: s.at})
 			flagsWithEnv[s.flag] = true
 		}
 	}
@@ -130,48 +151,34 @@ func (a *analyzer) listeners() []model.Listener {
 			cands = append(cands, candidate{listener: l, role: r, flag: c.long, def: c.def, at: c.at})
 		}
 	}
-	byName := map[string]*model.Listener{}
-	var names []string
-	for _, c := range cands {
-		l := byName[c.listener]
-		if l == nil {
-			l = &model.Listener{Name: c.listener, At: c.at}
-			byName[c.listener] = l
-			names = append(names, c.listener)
-		}
-		switch c.role {
-		case rolePort:
-			if l.PortEnv == "" && l.PortFlag == "" {
-				l.PortEnv, l.PortFlag = c.env, c.flag
-				if n, ok := portNumber(c.def); ok {
-					l.Port = n
-				}
-			}
-		case roleHost:
-			if l.HostEnv == "" && l.HostFlag == "" {
-				l.HostEnv, l.HostFlag = c.env, c.flag
-				if c.def != "" {
-					l.Host = c.def
-				}
-			}
-		case roleAddr:
-			if l.AddrEnv == "" && l.AddrFlag == "" {
-				l.AddrEnv, l.AddrFlag = c.env, c.flag
-				if host, port, ok := hostPort(c.def); ok {
-					l.Host, l.Port = host, port
-				}
-			}
-		}
-	}
-	var out []model.Listener
-	for _, name := range names {
-		l := byName[name]
-		// A host alone is an address the program connects to or announces,
-		// unless it defaults to a local bind address.
-		if l.PortEnv == "" && l.PortFlag == "" && l.AddrEnv == "" && l.AddrFlag == "" {
+	for _, f := range a.fields {
+		if f.env != "" {
 			continue
 		}
-		out = append(out, *l)
+		if l, r := classify(f.key, f.def, f.typ); r != notListen && !clientSetting(strings.ToUpper(f.key), names) {
+			cands = append(cands, candidate{listener: l, role: r, key: f.key, def: f.def, at: f.at})
+		}
+	}
+	cands = append(cands, a.rocket...)
+	var groups []*group
+	for _, c := range cands {
+		var g *group
+		g, c.listener = findGroup(groups, c)
+		if g == nil {
+			g = &group{l: model.Listener{Name: c.listener, At: c.at}}
+			groups = append(groups, g)
+		}
+		g.add(c)
+	}
+	var out []model.Listener
+	for _, g := range groups {
+		l := g.l
+		// A host alone is an address the program connects to or announces,
+		// unless it defaults to a local bind address.
+		if l.PortEnv == "" && l.PortFlag == "" && l.PortKey == "" && l.AddrEnv == "" && l.AddrFlag == "" && l.AddrKey == "" && !l.Fixed {
+			continue
+		}
+		out = append(out, l)
 	}
 	// A listener whose port has no default in its setting often falls back
 	// to the one literal address the program has.
@@ -193,6 +200,123 @@ func (a *analyzer) listeners() []model.Listener {
 		return out[i].Name == "http" && out[j].Name != "http" || (out[i].Name != "http") == (out[j].Name != "http") && out[i].Name < out[j].Name
 	})
 	return out
+}
+
+// group is a listener being assembled from candidates, with the
+// configuration section its keys sit in.
+type group struct {
+	l        model.Listener
+	sections map[role]string
+}
+
+// findGroup finds the listener a candidate belongs to: the one of its
+// name, unless that one's part is set by a key of another section of the
+// configuration file (s3_api.bind_addr and s3_web.bind_addr are two).
+func findGroup(groups []*group, c candidate) (*group, string) {
+	for _, g := range groups {
+		if g.l.Name != c.listener {
+			continue
+		}
+		if sec, ok := g.sections[c.role]; ok && c.key != "" && sec != section(c.key) {
+			if alt := alternateName(c.key); alt != c.listener {
+				c.listener = alt
+				return findGroup(groups, c)
+			}
+		}
+		return g, c.listener
+	}
+	return nil, c.listener
+}
+
+func (g *group) add(c candidate) {
+	l := &g.l
+	if c.key != "" {
+		if g.sections == nil {
+			g.sections = map[role]string{}
+		}
+		if _, ok := g.sections[c.role]; !ok {
+			g.sections[c.role] = section(c.key)
+		}
+		if l.Name != c.listener && l.PortKey == "" && l.HostKey == "" && l.AddrKey == "" {
+			l.Name = c.listener
+		}
+	}
+	first := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	switch c.role {
+	case rolePort:
+		first(&l.PortEnv, c.env)
+		first(&l.PortFlag, c.flag)
+		first(&l.PortKey, c.key)
+		if n, ok := portNumber(c.def); ok && l.Port == 0 {
+			l.Port = n
+		}
+	case roleHost:
+		first(&l.HostEnv, c.env)
+		first(&l.HostFlag, c.flag)
+		first(&l.HostKey, c.key)
+		first(&l.Host, c.def)
+	case roleAddr:
+		first(&l.AddrEnv, c.env)
+		first(&l.AddrFlag, c.flag)
+		first(&l.AddrKey, c.key)
+		if host, port, ok := hostPort(c.def); ok && l.Port == 0 {
+			first(&l.Host, host)
+			l.Port = port
+		}
+	}
+	if c.fixed && c.env == "" {
+		l.Fixed = true
+	}
+}
+
+// section is the dotted path above a key: "s3_api" for s3_api.bind_addr.
+func section(key string) string {
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		return key[:i]
+	}
+	return ""
+}
+
+// alternateName names a listener after the generic protocol word of its
+// section (s3_web: web), else after the section.
+func alternateName(key string) string {
+	sec := section(key)
+	words := strings.FieldsFunc(strings.ToUpper(sec), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	for i := len(words) - 1; i >= 0; i-- {
+		if generic[words[i]] {
+			return strings.ToLower(words[i])
+		}
+	}
+	if sec == "" {
+		return strings.ToLower(strings.ReplaceAll(key, ".", "_"))
+	}
+	return strings.ToLower(strings.ReplaceAll(sec, ".", "_"))
+}
+
+// clientSetting reports whether a port or address belongs to a group of
+// settings for a server the program connects to: a sibling names the
+// server or a user to log in as (SMTP_OPTIONS__PORT beside
+// SMTP_OPTIONS__SERVER).
+func clientSetting(name string, names map[string]bool) bool {
+	u := strings.ToUpper(name)
+	i := strings.LastIndexAny(u, "_.-")
+	if i < 0 {
+		return false
+	}
+	prefix := u[:i+1]
+	if len(strings.FieldsFunc(prefix, func(r rune) bool { return r == '_' || r == '.' || r == '-' })) < 2 {
+		return false
+	}
+	for _, w := range []string{"SERVER", "USER", "USERNAME", "SERVER_URL"} {
+		if names[prefix+w] {
+			return true
+		}
+	}
+	return false
 }
 
 // hostPort splits "0.0.0.0:3000", "[::]:80" or ":8080".

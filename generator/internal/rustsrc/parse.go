@@ -122,9 +122,9 @@ func (p *parsed) stringValue(n *sitter.Node) (string, bool) {
 // "env_or" for self.env_or and Self::env_or.
 func (p *parsed) lastSegment(fn *sitter.Node) string {
 	switch fn.Type() {
-	case "identifier":
+	case "identifier", "type_identifier":
 		return p.text(fn)
-	case "scoped_identifier":
+	case "scoped_identifier", "scoped_type_identifier":
 		if name := fn.ChildByFieldName("name"); name != nil {
 			return p.text(name)
 		}
