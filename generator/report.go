@@ -80,6 +80,9 @@ func details(p *model.Project) []string {
 				add("service %s, listener %s: %s:%d (%s)", s.Name, e.Name, e.Address, e.Port, strings.Join(wiring, ", "))
 			}
 		}
+		for _, st := range s.Stores {
+			add("service %s: the module creates %s on the host for $%s (read at %s)", s.Name, st.Kind, st.Var, st.At)
+		}
 		for _, r := range s.Required {
 			add("service %s needs $%s (the module asserts it is given)", s.Name, strings.Join(append([]string{r.Name}, r.Alternatives...), " or $"))
 		}

@@ -157,6 +157,14 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 			}
 		})
 	}
+	if root.Workspace != nil {
+		for crate, d := range root.Workspace.Dependencies {
+			for _, f := range d.Features {
+				features[crate+"/"+f] = true
+			}
+		}
+	}
+	p.Libraries = model.SortStrings(append(lock.crates(), slices.Collect(maps.Keys(features))...))
 	nr := nativeDeps(locked, features)
 	p.Native = nr.native
 	p.Env = nr.env

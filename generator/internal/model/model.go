@@ -41,6 +41,11 @@ type Project struct {
 	// Env holds environment variables every build needs, sorted by Name.
 	Env []EnvVar
 
+	// Libraries are what the program is built with, the evidence for its
+	// backing stores: Rust crates in Cargo.lock and "crate/feature" pairs
+	// the workspace enables; Go module paths it requires. Sorted.
+	Libraries []string
+
 	// Server is true when the project looks like a network service.
 	Server bool
 	// Service is what detection learnt about how the default binary
@@ -182,6 +187,26 @@ type Service struct {
 	// Required are the settings the app stops without; the module asserts
 	// that each is given.
 	Required []Required
+	// Stores are the backing stores the module can provide on the host.
+	Stores []Store
+}
+
+// Store kinds: the backing stores a module can create on the host.
+const (
+	Postgres = "postgresql"
+	Redis    = "redis"
+	SQLite   = "sqlite"
+)
+
+// Store is a backing store the service needs, and the variable that tells
+// the app where it is.
+type Store struct {
+	Kind string // Postgres, Redis or SQLite
+	Var  string // e.g. DATABASE_URL
+	// URL: the variable takes a URL (postgresql://, sqlite://); otherwise
+	// a path (SQLite) or address.
+	URL bool
+	At  string // where the app reads the variable
 }
 
 // Endpoint is one socket the service listens on and how the app is told

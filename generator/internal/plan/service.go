@@ -70,6 +70,7 @@ func service(p *model.Project, c choices.Choices) ([]string, error) {
 		// A metrics exporter: what it serves answers 200 when it is up.
 		s.HealthPath = "/metrics"
 	}
+	warnings = append(warnings, stores(p, sf, s)...)
 	s.Required = required(sf, s)
 	p.Service = s
 	return warnings, nil
@@ -325,6 +326,11 @@ func required(sf *model.Surface, s *model.Service) []model.Required {
 	}
 	if s.Config != nil && s.Config.Env != "" {
 		set[s.Config.Env] = true
+	}
+	for _, st := range s.Stores {
+		if st.Kind == model.SQLite {
+			set[st.Var] = true // the module always names the file
+		}
 	}
 	var out []model.Required
 	for _, st := range sf.Settings {

@@ -33,6 +33,9 @@ func TestGolden(t *testing.T) {
 				Rev: "0123456789abcdef0123456789abcdef01234567", Hash: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", Version: "1.2.0",
 			}})
 		}},
+		{"go-stores", func() (Files, []string, error) {
+			return Go(storesService(), Options{Channel: model.DefaultChannel})
+		}},
 		{"plain", func() (Files, []string, error) {
 			files, warnings, err := Rust(plainService(), Options{Builder: model.Crane, Channel: model.DefaultChannel})
 			if err != nil {
@@ -111,6 +114,37 @@ func goService() *model.Project {
 			VendorHash: "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
 			Ldflags:    []string{"-s", "-w", "-X main.version=" + model.VersionPlaceholder},
 		},
+	}
+}
+
+// storesService is a Go service with a second listener set in its
+// configuration file and every backing store the module creates: its
+// Postgres and Redis by URL, a SQLite file by path, and a secret it can
+// read from a file.
+func storesService() *model.Project {
+	return &model.Project{
+		Language: model.Go, Name: "queue",
+		Packages: []model.Package{{Name: "queue", Dir: ".", Binaries: []string{"queue"}, MainProgram: "queue"}},
+		Default:  "queue",
+		Service: &model.Service{
+			Name: "queue", Program: "queue", Subcommand: []string{"serve"},
+			Endpoint: model.Endpoint{Name: "http", Port: 8080, Address: "127.0.0.1", ListenEnv: "QUEUE_ADDR", Public: true},
+			Extra: []model.Endpoint{
+				{Name: "metrics", Port: 9100, Address: "127.0.0.1", PortKey: "metrics.port", HostKey: "metrics.host"},
+				{Name: "grpc", Port: 9090, Address: "::", ListenFlag: "--grpc-listen", Public: true},
+			},
+			HealthPath: "/healthz", Config: &model.ConfigFile{Format: "yaml", Flag: "--config", Required: true},
+			Required: []model.Required{
+				{Name: "QUEUE_DATABASE_URL", Secret: true, At: "config.go:12"},
+				{Name: "QUEUE_TOKEN", Secret: true, FileEnv: "QUEUE_TOKEN_FILE", At: "config.go:20"},
+			},
+			Stores: []model.Store{
+				{Kind: model.Postgres, Var: "QUEUE_DATABASE_URL", URL: true, At: "config.go:12"},
+				{Kind: model.Redis, Var: "QUEUE_REDIS_URL", URL: true, At: "config.go:14"},
+				{Kind: model.SQLite, Var: "QUEUE_CACHE_PATH", At: "config.go:16"},
+			},
+		},
+		Go: &model.GoInfo{ModulePath: "example.org/queue", GoVersion: "1.24.0", VendorNull: true},
 	}
 }
 

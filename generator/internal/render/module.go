@@ -30,7 +30,10 @@ type moduleView struct {
 	EnvParts                                    []string  // Nix attribute sets merged into it
 	Args                                        []nixList
 	Assertions                                  []assertionView
-	Warnings                                    []string // Nix expressions of lists of warnings
+	Postgres, Redis                             *storeView // stores the module can create
+	After, Requires                             nixConcat  // the unit's ordering and requirements
+	SupplementaryGroups                         string     // Nix, "" for none
+	Warnings                                    []string   // Nix expressions of lists of warnings
 	WorkingDirectory                            string
 	Hardening                                   []binding
 	AddressFamilies, SystemCallFilter           nixList
@@ -49,6 +52,12 @@ type configView struct {
 	Format, FileName, Doc string
 	Required              bool
 	Defaults              []binding // settings the listener options set
+}
+
+// storeView is a backing store created on the host: the variable that
+// tells the app where it is (Nix attribute name, display text).
+type storeView struct {
+	Var, VarText string
 }
 
 type assertionView struct {
@@ -193,8 +202,10 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 		v.Config.Doc = escape.NixString(doc)
 	}
 
+	v.After = nixConcat{{Items: []string{`"network-online.target"`}}}
+	provided := v.stores(s)
 	for _, r := range s.Required {
-		v.requirement(s, r)
+		v.requirement(s, r, provided[r.Name])
 	}
 
 	for _, d := range hardening.Baseline {
@@ -259,17 +270,23 @@ func endpointOptions(e model.Endpoint, main bool) endpointView {
 // requirement asserts that a setting the app stops without is given: in
 // environment, in environmentFile (which evaluation cannot read, so its
 // presence counts), or as a credential when the app reads NAME_FILE.
-func (v *moduleView) requirement(s *model.Service, r model.Required) {
+func (v *moduleView) requirement(s *model.Service, r model.Required, createdBy string) {
 	var checks []string
 	for _, n := range append([]string{r.Name}, r.Alternatives...) {
 		checks = append(checks, "cfg.environment ? "+escape.NixAttrName(n))
 	}
 	checks = append(checks, "cfg.environmentFile != null")
+	if createdBy != "" {
+		checks = append([]string{createdBy}, checks...)
+	}
 	// Documentation names the option as a user writes it: services."2fa".
 	opt := "services." + escape.NixAttrName(s.Name)
 	ways := "set " + opt + ".environment." + r.Name + ", or put it in " + opt + ".environmentFile"
 	if r.Secret {
 		ways = "put it in " + opt + ".environmentFile"
+	}
+	if createdBy != "" {
+		ways = "turn on " + opt + "." + strings.TrimPrefix(createdBy, "cfg.") + ", or " + ways
 	}
 	if r.FileEnv != "" {
 		cred := "cfg.credentials ? " + escape.NixAttrName(r.Name)
@@ -303,6 +320,45 @@ func andList(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// stores wires the backing stores the module creates on the host, and
+// returns, for each variable they set, the option that creates it.
+func (v *moduleView) stores(s *model.Service) map[string]string {
+	provided := map[string]string{}
+	for _, st := range s.Stores {
+		attr := escape.NixAttrName(st.Var)
+		switch st.Kind {
+		case model.Postgres:
+			// Peer authentication over the socket: the role and the
+			// database are named after the user the service runs as.
+			v.Postgres = &storeView{Var: attr, VarText: escape.NixInString(st.Var)}
+			url := `"postgresql://${cfg.user}@/${cfg.user}?host=/run/postgresql"`
+			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.database.createLocally { "+attr+" = "+url+"; }")
+			needs := nixList{Fn: "lib.optionals cfg.database.createLocally", Items: []string{`"postgresql.target"`}}
+			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
+			provided[st.Var] = "cfg.database.createLocally"
+		case model.Redis:
+			v.Redis = &storeView{Var: attr, VarText: escape.NixInString(st.Var)}
+			server := "config.services.redis.servers." + escape.NixAttrName(s.Name)
+			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.redis.createLocally { "+attr+` = "unix://${`+server+`.unixSocket}"; }`)
+			unit := escape.NixString("redis-" + s.Name + ".service")
+			needs := nixList{Fn: "lib.optionals cfg.redis.createLocally", Items: []string{unit}}
+			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
+			// The socket is mode 660, owned by the server's group.
+			v.SupplementaryGroups = "lib.optional cfg.redis.createLocally " + server + ".group"
+			provided[st.Var] = "cfg.redis.createLocally"
+		case model.SQLite:
+			// In the state directory, which outlives restarts and upgrades.
+			file := "/var/lib/" + s.Name + "/" + s.Name + ".db"
+			value := file
+			if st.URL {
+				value = "sqlite://" + file + "?mode=rwc"
+			}
+			v.Env = append(v.Env, binding{Name: attr, Value: escape.NixString(value)})
+		}
+	}
+	return provided
 }
 
 // nixAttrPath writes a dotted configuration key as a Nix attribute path.
@@ -358,11 +414,17 @@ func vmTestScript(s *model.Service) []string {
 // an environment file (environmentFile must not be in the store, so it is
 // linked into /etc).
 func vmTestEnv(s *model.Service) (file string, lines []string) {
-	if len(s.Required) == 0 {
-		return "", nil
+	created := map[string]bool{}
+	for _, st := range s.Stores {
+		created[st.Var] = true // the module creates the store and names it
 	}
 	for _, r := range s.Required {
-		lines = append(lines, escape.NixIndented(r.Name+"="+testValue(r.Name)))
+		if !created[r.Name] {
+			lines = append(lines, escape.NixIndented(r.Name+"="+testValue(r.Name)))
+		}
+	}
+	if len(lines) == 0 {
+		return "", nil
 	}
 	return s.Name + "-test.env", lines
 }

@@ -421,6 +421,15 @@ type setupView struct {
 	// Required: the variables the service stops without, each a shell word
 	// of names separated by "|" (any one of them will do).
 	Required []string
+	// Databases: the variables naming a database server, each with the
+	// server's default port, whose reachability the summary reports.
+	Databases []databaseCheck
+}
+
+// databaseCheck is a variable holding a database URL (a shell word) and
+// the port its server listens on when the URL names none.
+type databaseCheck struct {
+	Var, Port string
 }
 
 func newSetupView(s *model.Service, h *plainHost) setupView {
@@ -471,6 +480,12 @@ func newSetupView(s *model.Service, h *plainHost) setupView {
 	}
 	for _, l := range h.Others {
 		v.Others = append(v.Others, listenerCheck{Title: l.Name, Port: escape.ShellQuote(strconv.Itoa(l.Port))})
+	}
+	for _, st := range s.Stores {
+		port := map[string]string{model.Postgres: "5432", model.Redis: "6379"}[st.Kind]
+		if port != "" && st.URL {
+			v.Databases = append(v.Databases, databaseCheck{Var: escape.ShellQuote(st.Var), Port: escape.ShellQuote(port)})
+		}
 	}
 	for _, l := range lines {
 		v.EnvLines = append(v.EnvLines, escape.ShellQuote(l))

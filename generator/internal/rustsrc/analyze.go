@@ -35,6 +35,7 @@ type analyzer struct {
 	routes        []model.Evidence
 	pathLiterals  []model.Evidence // "/…/health" strings outside any route call
 	literals      []literal
+	bindHosts     []literal // hosts bound as literals with a port from elsewhere: bind(("127.0.0.1", port))
 	unknowns      []string
 }
 
@@ -356,6 +357,17 @@ func (a *analyzer) collectLiterals() {
 				case strings.HasSuffix(f, "SocketAddr::from"):
 					if host, port, ok := a.sockAddr(p, args(n)); ok {
 						a.literals = append(a.literals, literal{host: host, port: port, at: p.at(n)})
+					}
+				case strings.HasSuffix(f, "::bind") || f == "bind":
+					// A literal host, the port from a setting.
+					if as := args(n); len(as) == 1 && as[0].Type() == "tuple_expression" && as[0].NamedChildCount() == 2 {
+						host, ok := p.stringValue(as[0].NamedChild(0))
+						if !ok {
+							host, ok = ipConst(p.text(as[0].NamedChild(0)))
+						}
+						if _, _, full := a.sockAddr(p, as); ok && !full {
+							a.bindHosts = append(a.bindHosts, literal{host: host, at: p.at(n)})
+						}
 					}
 				case strings.HasSuffix(f, "SocketAddr::new") || strings.HasSuffix(f, "SocketAddrV4::new") || strings.HasSuffix(f, "SocketAddrV6::new"):
 					if as := args(n); len(as) >= 2 {

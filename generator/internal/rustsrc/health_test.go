@@ -47,3 +47,18 @@ fn main() { println!("see /docs for health"); }
 		})
 	}
 }
+
+// A host bound as a literal, with the port from a setting: the listener
+// keeps that host (it cannot be changed, but it is known).
+func TestBindHostLiteral(t *testing.T) {
+	s := analyze(t, "src/main.rs", `
+#[tokio::main]
+async fn main() {
+    let port: u16 = std::env::var("APP_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(4100);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+}
+`)
+	if len(s.Listeners) != 1 || s.Listeners[0].Host != "127.0.0.1" || s.Listeners[0].Port != 4100 || s.Listeners[0].PortEnv != "APP_PORT" {
+		t.Errorf("listeners %+v, want 127.0.0.1:4100 from APP_PORT", s.Listeners)
+	}
+}

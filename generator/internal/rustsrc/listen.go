@@ -192,6 +192,10 @@ func (a *analyzer) listeners() []model.Listener {
 			}
 		}
 	}
+	// A program with one listener whose host is a literal of its bind call.
+	if len(out) == 1 && len(a.bindHosts) == 1 && out[0].Host == "" && out[0].HostEnv+out[0].HostFlag+out[0].HostKey+out[0].AddrEnv+out[0].AddrFlag+out[0].AddrKey == "" {
+		out[0].Host = a.bindHosts[0].host
+	}
 	if len(out) == 0 && len(a.literals) > 0 {
 		lit := a.literals[0]
 		out = append(out, model.Listener{Name: "http", Host: lit.host, Port: lit.port, Fixed: true, At: lit.at})
