@@ -141,10 +141,6 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 
 	// Dependencies: locked crates, enabled features, git sources.
-	locked := map[string]bool{}
-	for _, c := range lock.crates() {
-		locked[c] = true
-	}
 	p.Rust.LockedCrates = lock.crates()
 	if p.Rust.GitDeps, err = lock.gitDeps(); err != nil {
 		return nil, err
@@ -165,7 +161,11 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 	}
 	p.Libraries = model.SortStrings(append(lock.crates(), slices.Collect(maps.Keys(features))...))
-	nr := nativeDeps(locked, features)
+	built := make([]string, len(p.Packages))
+	for i, pkg := range p.Packages {
+		built[i] = pkg.Name
+	}
+	nr := nativeDeps(compiledCrates(fsys, members, lock, built))
 	p.Native = nr.native
 	p.Env = nr.env
 	p.Rust.Bindgen = nr.bindgen

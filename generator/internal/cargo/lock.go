@@ -29,6 +29,9 @@ type lockPackage struct {
 	Name    string `toml:"name"`
 	Version string `toml:"version"`
 	Source  string `toml:"source"`
+	// Dependencies are "name", "name version" or "name version (source)":
+	// the version and source only where the name alone is ambiguous.
+	Dependencies []string `toml:"dependencies"`
 }
 
 func readLock(fsys fs.FS, name string) (*lockfile, error) {
@@ -54,6 +57,71 @@ func (l *lockfile) crates() []string {
 		names = append(names, p.Name)
 	}
 	return model.SortStrings(names)
+}
+
+// lockEdge is one dependency of a locked package, by index into Package.
+type lockEdge struct{ from, to int }
+
+// reachable returns the names of the packages reachable from the packages
+// at roots, following the dependencies lists of Cargo.lock. Cargo.lock is
+// resolved with every feature of every workspace member on, so it holds
+// more than a build compiles: follow decides, per edge, whether the build
+// takes it. An entry that names no locked package is skipped.
+func (l *lockfile) reachable(roots []int, follow func(lockEdge) bool) map[string]bool {
+	byName := map[string][]int{}
+	for i, p := range l.Package {
+		byName[p.Name] = append(byName[p.Name], i)
+	}
+	seen := map[int]bool{}
+	queue := []int{}
+	for _, r := range roots {
+		if !seen[r] {
+			seen[r] = true
+			queue = append(queue, r)
+		}
+	}
+	for len(queue) > 0 {
+		from := queue[0]
+		queue = queue[1:]
+		for _, d := range l.Package[from].Dependencies {
+			to, ok := l.find(byName, d)
+			if !ok || seen[to] || !follow(lockEdge{from, to}) {
+				continue
+			}
+			seen[to] = true
+			queue = append(queue, to)
+		}
+	}
+	names := map[string]bool{}
+	for i := range seen {
+		names[l.Package[i].Name] = true
+	}
+	return names
+}
+
+// find resolves a dependencies entry to the index of the package it names.
+func (l *lockfile) find(byName map[string][]int, entry string) (int, bool) {
+	fields := strings.Fields(entry)
+	if len(fields) == 0 {
+		return 0, false
+	}
+	cands := byName[fields[0]]
+	if len(fields) == 1 || len(cands) == 1 {
+		if len(cands) == 0 {
+			return 0, false
+		}
+		return cands[0], true
+	}
+	source := ""
+	if len(fields) > 2 {
+		source = strings.Trim(fields[2], "()")
+	}
+	for _, i := range cands {
+		if l.Package[i].Version == fields[1] && (source == "" || l.Package[i].Source == source) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // gitDeps returns one entry per git repository commit in the lock file,
