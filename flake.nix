@@ -41,6 +41,7 @@
             (lib.fileset.fileFilter (file: file.hasExt "go") ./.)
             ./cmd/nixgen/testdata
             ./fixtures
+            ./generator/internal/gomod/testdata
             ./generator/internal/nixedit/testdata
             ./generator/internal/pins/testdata
             ./generator/internal/render/testdata

@@ -14,10 +14,11 @@ type cgoPackage struct {
 // an import of that path or of a package below it. Only direct imports of
 // the module are seen, so drivers that wrap a binding have their own row.
 var cgoPackages = []cgoPackage{
-	// Builds its bundled SQLite amalgamation by default; sqlite is listed
-	// so that the common `-tags libsqlite3` build links too.
-	{ImportPath: "github.com/mattn/go-sqlite3", Attrs: []string{"sqlite"}},
-	{ImportPath: "gorm.io/driver/sqlite", Attrs: []string{"sqlite"}},
+	// Compile their bundled SQLite amalgamation: cgo, and no library (as
+	// nixpkgs' navidrome, ntfy-sh and dex build them; only the rare
+	// `-tags libsqlite3` build links the system sqlite).
+	{ImportPath: "github.com/mattn/go-sqlite3"},
+	{ImportPath: "gorm.io/driver/sqlite"},
 	{ImportPath: "github.com/google/gopacket/pcap", Attrs: []string{"libpcap"}},
 	{ImportPath: "github.com/seccomp/libseccomp-golang", Attrs: []string{"libseccomp"}},
 	{ImportPath: "github.com/pebbe/zmq4", Attrs: []string{"zeromq"}},

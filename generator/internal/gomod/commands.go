@@ -56,6 +56,20 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 		return s, nil
 	}
 
+	var loadErr error
+	types := newChecker(fset, func(ip string) *source {
+		pk, ok := byPath[ip]
+		if !ok {
+			return nil
+		}
+		s, err := load(pk)
+		if err != nil {
+			loadErr = err
+			return nil
+		}
+		return s
+	})
+
 	var versionVars []string
 	for i := range p.Mains {
 		main := byPath[importPathOf(p.ModulePath, p.Mains[i].Dir)]
@@ -104,6 +118,10 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 			if p.Subcommand == nil {
 				p.Subcommand = serveSubcommand(srcs, p.Mains[i].Name)
 			}
+			p.Mains[i].Surface = surfaceOf(types, srcs, p.Mains[i].Name)
+			if loadErr != nil {
+				return loadErr
+			}
 		}
 		if v := versionVar(srcs); v != "" {
 			versionVars = append(versionVars, v)
@@ -122,11 +140,7 @@ func fileImports(f *ast.File) map[string]string {
 		if err != nil {
 			continue
 		}
-		name := ip[strings.LastIndex(ip, "/")+1:]
-		if isMajorVersion(name) {
-			name = binaryName(ip)
-		}
-		name = strings.TrimPrefix(name, "go-")
+		name := importName(ip)
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
@@ -209,48 +223,98 @@ func (s *source) isServer() bool {
 	return false
 }
 
-// healthPaths in order of preference.
-var healthPaths = []string{"/healthz", "/health", "/livez", "/readyz"}
+// healthNames are the last elements of health routes, in order of
+// preference: "/healthz", "/api/health", "/-/healthy", "/ping".
+var healthNames = []string{"healthz", "health", "healthcheck", "livez", "healthy", "liveness", "ping", "readyz", "readiness"}
 
-// healthPath finds a health endpoint registered with a router method
-// (HandleFunc, Handle, GET, Get, ...) under a literal pattern; Go 1.22
-// patterns such as "GET /healthz" count too.
+// healthPath is the health route's path, "" when none.
 func healthPath(srcs []*source) string {
-	found := map[string]bool{}
+	h, _ := healthRoute(srcs, stringLit)
+	return h
+}
+
+// healthRoute finds a health endpoint registered with a router method
+// (HandleFunc, Handle, GET, Get, ...) or a heartbeat middleware under a
+// constant pattern, or compared with a request's path; Go 1.22 patterns
+// such as "GET /healthz" count too. It returns the path and where it is
+// registered. str reads a string constant.
+func healthRoute(srcs []*source, str func(ast.Expr) (string, bool)) (string, string) {
+	type route struct {
+		path, at string
+		depth    int
+	}
+	// lit is a route's constant pattern, or "/" and its constant tail
+	// when a configurable prefix comes first: webroot + "livez",
+	// path.Join(prefix, "/-/healthy").
+	lit := func(e ast.Expr) (string, bool) {
+		switch e := e.(type) {
+		case *ast.BinaryExpr:
+			if tail, ok := str(e.Y); ok && e.Op == token.ADD {
+				return "/" + strings.TrimPrefix(tail, "/"), true
+			}
+		case *ast.CallExpr:
+			if funcName(e.Fun) == "Join" && len(e.Args) > 1 {
+				if tail, ok := str(e.Args[len(e.Args)-1]); ok {
+					return "/" + strings.TrimPrefix(tail, "/"), true
+				}
+			}
+		}
+		return str(e)
+	}
+	var found []route
 	for _, s := range srcs {
 		for _, f := range s.files {
 			ast.Inspect(f, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok || len(call.Args) == 0 {
-					return true
+				var pattern string
+				ok := false
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					if len(n.Args) == 0 {
+						return true
+					}
+					switch funcName(n.Fun) {
+					case "HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Route", "Path", "Method", "Match", "Heartbeat", "HandlerFunc", "Handler":
+					default:
+						return true
+					}
+					pattern, ok = lit(n.Args[0])
+					if (!ok || !strings.Contains(pattern, "/")) && len(n.Args) > 1 {
+						pattern, ok = lit(n.Args[1]) // router.Handler("GET", "/health", h)
+					}
+				case *ast.BinaryExpr:
+					// r.URL.Path == healthPath
+					if sel, isSel := n.X.(*ast.SelectorExpr); n.Op == token.EQL && isSel && sel.Sel.Name == "Path" {
+						pattern, ok = str(n.Y)
+					}
 				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
-				}
-				switch sel.Sel.Name {
-				case "HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Route", "Path", "Method", "Match":
-				default:
-					return true
-				}
-				pattern, ok := stringLit(call.Args[0])
 				if !ok {
 					return true
 				}
 				if _, rest, ok := strings.Cut(pattern, " "); ok {
 					pattern = strings.TrimSpace(rest)
 				}
-				found[pattern] = true
+				if !strings.HasPrefix(pattern, "/") || strings.ContainsAny(pattern, "{}:*") {
+					return true
+				}
+				pos := s.fset.Position(n.Pos())
+				found = append(found, route{pattern, fmt.Sprintf("%s:%d", pos.Filename, pos.Line), strings.Count(pattern, "/")})
 				return true
 			})
 		}
 	}
-	for _, h := range healthPaths {
-		if found[h] {
-			return h
+	// The shallowest route, then the preferred name.
+	best, bestRank := route{}, 0
+	for _, r := range found {
+		i := slices.Index(healthNames, r.path[strings.LastIndex(r.path, "/")+1:])
+		if i < 0 {
+			continue
+		}
+		rank := r.depth*100 + i
+		if best.path == "" || rank < bestRank {
+			best, bestRank = r, rank
 		}
 	}
-	return ""
+	return best.path, best.at
 }
 
 // versionVar finds a package-level string variable meant for -X: version

@@ -39,6 +39,8 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		Name:     moduleName(g.ModulePath),
 		Version:  "",
 		Server:   g.Server,
+		// What the program is built with: the evidence for its stores.
+		Libraries: g.Requires,
 		Go: &model.GoInfo{
 			ModulePath:    g.ModulePath,
 			GoVersion:     g.GoVersion,
@@ -119,7 +121,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 
 	// The address wiring, for the module.
 	p.Service = service(g)
-	p.Surface = surface(g, p.Service)
+	p.Surface = surface(g, p.Default)
 
 	return p, nil
 }
@@ -227,17 +229,13 @@ func testdataDirs(fsys fs.FS) ([]string, error) {
 	return dirs, err
 }
 
-// surface is what the Go analysis read of the program's runtime needs, in
-// the model both languages share.
-func surface(g *Project, s *model.Service) *model.Surface {
-	sf := &model.Surface{Subcommand: g.Subcommand, Health: model.Evidence{Value: g.HealthPath}}
-	if s.PortConfigurable() || s.AddressConfigurable() || s.PortFixed || s.Port != 0 {
-		sf.Listeners = []model.Listener{{
-			Name: "http", Host: s.Address, Port: s.Port,
-			PortEnv: s.PortEnv, HostEnv: s.HostEnv, AddrEnv: s.ListenEnv,
-			PortFlag: s.PortFlag, HostFlag: s.HostFlag, AddrFlag: s.ListenFlag,
-			Fixed: s.PortFixed,
-		}}
+// surface is what the Go analysis read of the default command's runtime
+// needs, in the model both languages share.
+func surface(g *Project, def string) *model.Surface {
+	for _, m := range g.Mains {
+		if m.Name == def && m.Surface != nil {
+			return m.Surface
+		}
 	}
-	return sf
+	return &model.Surface{}
 }

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
@@ -51,6 +53,8 @@ type Project struct {
 	// NoRequirements is true when go.mod has no require line: there is
 	// nothing to vendor and vendorHash must be null.
 	NoRequirements bool
+	// Requires are the module paths go.mod requires, sorted.
+	Requires []string
 
 	// Work is set when the root holds a go.work that buildGoModule can
 	// ignore: the derivation must then set `env.GOWORK = "off"`, or
@@ -95,6 +99,9 @@ type Main struct {
 	Dir    string // slash-separated directory relative to the root: "." or "cmd/foo"
 	Name   string // binary name as `go install` names it
 	Server bool   // this command looks like a network server
+	// Surface is what the command offers and needs at run time; nil
+	// when it is not a server.
+	Surface *model.Surface
 }
 
 // ErrNoGoMod means the root has no go.mod: the tree is not a Go module.
@@ -133,6 +140,10 @@ func Scan(fsys fs.FS) (*Project, error) {
 		ModulePath:     mf.Module.Mod.Path,
 		NoRequirements: len(mf.Require) == 0,
 	}
+	for _, r := range mf.Require {
+		p.Requires = append(p.Requires, r.Mod.Path)
+	}
+	sort.Strings(p.Requires)
 	if mf.Go != nil {
 		p.GoVersion = mf.Go.Version
 	}

@@ -38,6 +38,7 @@ func TestDetectFixtures(t *testing.T) {
 				{Dir: "cmd/api", Name: "api", Server: true},
 				{Dir: "cmd/migrate", Name: "migrate"},
 			},
+			Requires:   []string{"github.com/google/uuid", "golang.org/x/sync"},
 			Ldflags:    []string{"-s", "-w", "-X github.com/example/twocmds/internal/buildinfo.Version=${version}"},
 			VersionVar: "github.com/example/twocmds/internal/buildinfo.Version",
 			License:    "Apache-2.0",
@@ -47,21 +48,23 @@ func TestDetectFixtures(t *testing.T) {
 		},
 		"go-cgo-sqlite": {
 			ModulePath: "example.com/notes", GoVersion: "1.22",
-			Mains:     []Main{{Dir: ".", Name: "notes"}},
-			Cgo:       true,
-			CgoNative: []string{"sqlite"},
-			License:   "ISC",
+			Mains:    []Main{{Dir: ".", Name: "notes"}},
+			Requires: []string{"github.com/mattn/go-sqlite3"},
+			Cgo:      true,
+			License:  "ISC",
 		},
 		"go-vendored": {
 			ModulePath: "example.com/fetchall", GoVersion: "1.22",
 			Mains:      []Main{{Dir: ".", Name: "fetchall"}},
 			Vendored:   true,
+			Requires:   []string{"golang.org/x/sync"},
 			VersionVar: "main.Version",
 			License:    "Unlicense",
 		},
 		"go-work": {
 			ModulePath: "example.com/workapp", GoVersion: "1.22",
 			Mains:         []Main{{Dir: ".", Name: "workapp"}},
+			Requires:      []string{"example.com/workapp/greet"},
 			LocalReplaces: []string{"greet"},
 			Work:          &WorkFile{GoVersion: "1.22", Use: []string{".", "greet", "tools"}},
 		},
@@ -76,7 +79,7 @@ func TestDetectFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, ignoreSurface); diff != "" {
 				t.Errorf("Detect (-want +got):\n%s", diff)
 			}
 		})
@@ -140,7 +143,7 @@ func TestDetectMains(t *testing.T) {
 		{Dir: "cmd/linuxonly", Name: "linuxonly"},
 		{Dir: "cmd/v3", Name: "cmd"},
 	}
-	if diff := cmp.Diff(want, p.Mains); diff != "" {
+	if diff := cmp.Diff(want, p.Mains, ignoreSurface); diff != "" {
 		t.Errorf("Mains (-want +got):\n%s", diff)
 	}
 }
@@ -356,8 +359,12 @@ func TestCgoNeeds(t *testing.T) {
 		"two rows": {files: map[string]string{
 			"go.mod": "module example.com/x\n",
 			"a/a.go": "package a\n\nimport _ \"github.com/pebbe/zmq4\"\n",
-			"b/b.go": "package b\n\nimport (\n\t_ \"gorm.io/driver/sqlite\"\n\t_ \"github.com/mattn/go-sqlite3\"\n)\n",
-		}, cgo: true, attrs: []string{"sqlite", "zeromq"}},
+			"b/b.go": "package b\n\nimport (\n\t_ \"github.com/seccomp/libseccomp-golang\"\n)\n",
+		}, cgo: true, attrs: []string{"libseccomp", "zeromq"}},
+		"bundled sqlite: cgo, no library": {files: map[string]string{
+			"go.mod": "module example.com/x\n",
+			"b/b.go": "package b\n\nimport _ \"github.com/mattn/go-sqlite3\"\n",
+		}, cgo: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Scan(mapFS(tc.files))

@@ -105,3 +105,46 @@ func TestDetectSkipsSpecialFiles(t *testing.T) {
 		t.Fatal("Detect hangs on a FIFO or /dev/zero")
 	}
 }
+
+// The surface takes only values ident accepts: a bad port, host or name
+// leaves the listener's part out (or the listener unknown), and the
+// unknown line says where without repeating the value.
+func TestSurfaceRefusesBadValues(t *testing.T) {
+	for name, body := range map[string]string{
+		"named port":    `http.ListenAndServe(":http", nil)`,
+		"port too big":  `http.ListenAndServe(":99999", nil)`,
+		"quoted host":   "http.ListenAndServe(`x\"; rm -rf /\":80`, nil)",
+		"env name":      `http.ListenAndServe(os.Getenv("APP_PORT=//;e id;#"), nil)`,
+		"flag name":     `addr := flag.String("addr;id", ":8080", ""); http.ListenAndServe(*addr, nil)`,
+		"default range": `port := os.Getenv("PORT"); if port == "" { port = "70000" }; http.ListenAndServe(":"+port, nil)`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Detect(mapFS(mainFile(`"flag"; "net/http"; "os"`, "var _ = flag.Parse\nvar _ = os.Getenv", body)), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range p.Surface.Listeners {
+				if l.Port != 0 && l.Port > 65535 || l.Host != "" || strings.ContainsAny(l.PortEnv+l.AddrEnv+l.AddrFlag, ";= ") {
+					t.Errorf("listener takes a bad value: %+v", l)
+				}
+				if l.At == "" {
+					t.Errorf("listener without its file:line: %+v", l)
+				}
+			}
+			if len(p.Surface.Listeners) == 0 && !strings.HasPrefix(strings.Join(p.Surface.Unknown, "\n"), "main.go:") {
+				t.Errorf("no listener and no unknown line at main.go: %q", p.Surface.Unknown)
+			}
+			for _, s := range p.Surface.Settings {
+				if strings.ContainsAny(s.Name, ";= ") {
+					t.Errorf("setting with a bad name: %+v", s)
+				}
+			}
+			all := strings.Join(p.Surface.Unknown, "\n")
+			for _, bad := range []string{"e id", "rm -rf", "addr;id", "99999", ":http", "70000"} {
+				if strings.Contains(all, bad) {
+					t.Errorf("unknown repeats the value %q: %q", bad, p.Surface.Unknown)
+				}
+			}
+		})
+	}
+}
