@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -133,6 +134,10 @@ func goldenService(t *testing.T, c goldenCase) (required, names []string, ports 
 	return cfg.Service.Required, names, ports
 }
 
+var settingsFormatRE = regexp.MustCompile(`settingsFormat = pkgs\.formats\.(\w+) \{ \};`)
+
+var requiredKeyRE = regexp.MustCompile(`assertion = cfg\.settings \? ([A-Za-z0-9_.-]+);`)
+
 var serviceNameRE = regexp.MustCompile(`(?m)^  options\.services\.("[^"]+"|[A-Za-z0-9_'-]+) = \{$`)
 
 // TestGoldenModules evaluates every golden NixOS module with the module
@@ -175,6 +180,14 @@ func TestGoldenModules(t *testing.T) {
 					}
 				}
 				enable += ` environmentFile = "/run/secrets/` + name + `.env";`
+			}
+			// Keys of the configuration file it stops without: each named by
+			// an assertion, each given.
+			for _, m := range requiredKeyRE.FindAllStringSubmatch(string(data), -1) {
+				if err := nixtest.EvalModuleErr(t, dir, name, "{ "+enable+" }"); err == nil || !strings.Contains(err.Error(), "stops without "+m[1]+" in its configuration file") {
+					t.Errorf("without settings.%s: want an assertion naming it, got %v", m[1], err)
+				}
+				enable += " settings." + m[1] + ` = "test";`
 			}
 			with := func(more string) string { return "{ " + enable + " " + more + " }" }
 
@@ -294,18 +307,28 @@ func TestGoldenModules(t *testing.T) {
 				}
 			}
 			// RFC 42 settings, rendered with pkgs.formats and handed to the app.
-			if strings.Contains(string(data), "settings = lib.mkOption {") {
+			if m := settingsFormatRE.FindSubmatch(data); m != nil {
+				file := name + "." + string(m[1])
 				set := nixtest.EvalModule(t, dir, name, with(`settings.ledger.currency = "EUR";`))
-				if !strings.Contains(set.Unit, ".toml") || !strings.Contains(set.Unit, "--config") {
-					t.Errorf("settings not passed to the service:\n%s", set.Unit)
+				if !strings.Contains(set.Unit, file) {
+					t.Errorf("settings not passed to the service as %s:\n%s", file, set.Unit)
 				}
-				if plain := nixtest.EvalModule(t, dir, name, with("")); strings.Contains(plain.Unit, "--config") {
-					t.Errorf("empty settings still passed:\n%s", plain.Unit)
+				// Passed only when not empty, unless the program needs the file.
+				if bytes.Contains(data, []byte("(cfg.settings != { })")) {
+					if plain := nixtest.EvalModule(t, dir, name, with("")); strings.Contains(plain.Unit, file) {
+						t.Errorf("empty settings still passed:\n%s", plain.Unit)
+					}
 				}
 			}
 			// Secrets: environmentFile and credentials outside the store.
-			sec := nixtest.EvalModule(t, dir, name, `{ enable = true; environmentFile = "/run/secrets/env"; credentials.token = "/run/secrets/token"; }`)
-			if !strings.Contains(sec.Unit, "EnvironmentFile=/run/secrets/env") || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
+			secrets, envFile := `credentials.token = "/run/secrets/token";`, "/run/secrets/env"
+			if strings.Contains(enable, "environmentFile") {
+				envFile = "/run/secrets/" + name + ".env"
+			} else {
+				secrets += ` environmentFile = "/run/secrets/env";`
+			}
+			sec := nixtest.EvalModule(t, dir, name, with(secrets))
+			if !strings.Contains(sec.Unit, "EnvironmentFile="+envFile) || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
 				t.Errorf("secrets not wired:\n%s", sec.Unit)
 			}
 			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/x-env"; }`); err == nil {

@@ -33,15 +33,40 @@ func (sc *scan) markRequired() {
 				stmts = append(stmts[:len(stmts):len(stmts)], rs.Body.List...)
 			}
 		}
+		// Checks that collect their complaint (errorText += "...") and fail
+		// once at the end, when it is not empty: the values they test.
+		pending := map[string][]ast.Expr{}
+		sc.checkTables(stmts, pending)
 		for i, st := range stmts {
 			is, ok := st.(*ast.IfStmt)
 			if ok && earlyReturn(is.Body) {
 				break // what follows runs only sometimes
 			}
-			if !ok || !exits(is.Body) {
+			if ok && !exits(is.Body) {
+				if acc := accumulates(is.Body); acc != "" {
+					if x := emptyTest(is.Cond); x != nil {
+						pending[acc] = append(pending[acc], x)
+					}
+					if x := prefixTest(is.Cond); x != nil {
+						pending[acc] = append(pending[acc], x)
+					}
+				}
 				continue
 			}
-			if x := emptyTest(is.Cond); x != nil {
+			if !ok {
+				continue
+			}
+			if acc := nonEmptyTest(is.Cond); acc != "" {
+				for _, x := range pending[acc] {
+					if v := sc.eval(x, 0); v.s != nil {
+						v.s.find().required = true
+					}
+				}
+			}
+			for _, x := range []ast.Expr{emptyTest(is.Cond), prefixTest(is.Cond)} {
+				if x == nil {
+					continue
+				}
 				if v := sc.eval(x, 0); v.s != nil {
 					v.s.find().required = true
 				}
@@ -173,6 +198,145 @@ func emptyTest(cond ast.Expr) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// checkTables reads a table of checks run in a loop:
+//
+//	checks := []struct{ bad bool; msg string }{{c.Issuer == "", "no issuer"}, ...}
+//	for _, check := range checks { if check.bad { errs = append(errs, check.msg) } }
+//	if len(errs) != 0 { return fmt.Errorf(...) }
+//
+// The values a row's first field tests empty (alone, not with &&) join
+// what errs collects.
+func (sc *scan) checkTables(stmts []ast.Stmt, pending map[string][]ast.Expr) {
+	tables := map[string][]ast.Expr{} // table variable -> the rows' tests
+	for _, st := range stmts {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if len(st.Lhs) != 1 || len(st.Rhs) != 1 {
+				continue
+			}
+			id, ok := st.Lhs[0].(*ast.Ident)
+			lit, ok2 := st.Rhs[0].(*ast.CompositeLit)
+			if !ok || !ok2 {
+				continue
+			}
+			for _, row := range lit.Elts {
+				r, ok := row.(*ast.CompositeLit)
+				if !ok || len(r.Elts) == 0 {
+					continue
+				}
+				first := r.Elts[0]
+				if kv, ok := first.(*ast.KeyValueExpr); ok {
+					first = kv.Value
+				}
+				if x := emptyTest(first); x != nil {
+					if b, ok := ast.Unparen(first).(*ast.BinaryExpr); ok && b.Op == token.EQL {
+						tables[id.Name] = append(tables[id.Name], x)
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			id, ok := st.X.(*ast.Ident)
+			if !ok || tables[id.Name] == nil || st.Body == nil || len(st.Body.List) != 1 {
+				continue
+			}
+			is, ok := st.Body.List[0].(*ast.IfStmt)
+			if !ok {
+				continue
+			}
+			if acc := accumulates(is.Body); acc != "" {
+				pending[acc] = append(pending[acc], tables[id.Name]...)
+			}
+		}
+	}
+}
+
+// prefixTest is x in !strings.HasPrefix(x, "http://") &&
+// !strings.HasPrefix(x, "https://"): a value that must start with one of
+// them, which an empty one does not.
+func prefixTest(cond ast.Expr) ast.Expr {
+	var x ast.Expr
+	var walk func(e ast.Expr) bool
+	walk = func(e ast.Expr) bool {
+		e = ast.Unparen(e)
+		if b, ok := e.(*ast.BinaryExpr); ok && b.Op == token.LAND {
+			return walk(b.X) && walk(b.Y)
+		}
+		u, ok := e.(*ast.UnaryExpr)
+		if !ok || u.Op != token.NOT {
+			return false
+		}
+		c, ok := ast.Unparen(u.X).(*ast.CallExpr)
+		if !ok || funcName(c.Fun) != "HasPrefix" || len(c.Args) != 2 {
+			return false
+		}
+		if lit, ok := c.Args[1].(*ast.BasicLit); !ok || lit.Kind != token.STRING || lit.Value == `""` {
+			return false
+		}
+		if x == nil {
+			x = c.Args[0]
+		}
+		return true
+	}
+	if !walk(cond) {
+		return nil
+	}
+	return x
+}
+
+// accumulates is the variable a block adds its complaint to: errs +=
+// "...", errs = append(errs, ...); "" when it does something else.
+func accumulates(body *ast.BlockStmt) string {
+	if body == nil || len(body.List) != 1 {
+		return ""
+	}
+	as, ok := body.List[0].(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return ""
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	switch {
+	case as.Tok == token.ADD_ASSIGN:
+		return id.Name
+	case as.Tok == token.ASSIGN:
+		if c, ok := as.Rhs[0].(*ast.CallExpr); ok && funcName(c.Fun) == "append" && len(c.Args) > 1 {
+			if first, ok := c.Args[0].(*ast.Ident); ok && first.Name == id.Name {
+				return id.Name
+			}
+		}
+	}
+	return ""
+}
+
+// nonEmptyTest is v in v != "", len(v) > 0, len(v) != 0, v != nil.
+func nonEmptyTest(cond ast.Expr) string {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || (b.Op != token.NEQ && b.Op != token.GTR) {
+		return ""
+	}
+	x := b.X
+	if c, ok := x.(*ast.CallExpr); ok && funcName(c.Fun) == "len" && len(c.Args) == 1 {
+		x = c.Args[0]
+	}
+	id, ok := x.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	switch y := b.Y.(type) {
+	case *ast.BasicLit:
+		if y.Value == `""` || y.Value == "0" {
+			return id.Name
+		}
+	case *ast.Ident:
+		if y.Name == "nil" {
+			return id.Name
+		}
+	}
+	return ""
 }
 
 func errTest(cond ast.Expr) bool {

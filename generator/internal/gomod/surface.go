@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"path"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ func surfaceOf(c *checker, srcs []*source, binary string) *model.Surface {
 	sc := &scan{fset: c.fset, info: c.info, srcs: srcs, t: newSlots(), binary: binary}
 	sc.index()
 	sc.collect()
+	sc.defaultsWhenEmpty()
 	sc.envPrefix = sc.commonEnvPrefix()
 
 	sf := &model.Surface{Subcommand: serveSubcommand(srcs, binary)}
@@ -279,7 +281,50 @@ func (sc *scan) configFile() *model.ConfigFile {
 			cf.Format = "json"
 		}
 	}
+	cf.RequiredKeys = sc.requiredKeys()
 	return cf
+}
+
+// requiredKeys are the keys of the configuration file the program stops
+// without: values only the file sets (no variable, no flag) that a check
+// ends the program on when empty.
+func (sc *scan) requiredKeys() []string {
+	var keys []string
+	for _, s := range sc.t.all {
+		if s.parent != nil || !s.required || sc.elsewhereSlot(s) || len(s.keys) == 0 || len(s.envs)+len(s.flags) > 0 {
+			continue
+		}
+		if ident.ConfigKey(s.keys[0]) {
+			keys = append(keys, s.keys[0])
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// defaultsWhenEmpty reads defaults the program gives a value it found
+// empty: `if c.Listen == "" { c.Listen = "127.0.0.1:8420" }`.
+func (sc *scan) defaultsWhenEmpty() {
+	sc.walk(func(ff fileFunc, n ast.Node) bool {
+		is, ok := n.(*ast.IfStmt)
+		if !ok || is.Else != nil || is.Body == nil || len(is.Body.List) != 1 {
+			return true
+		}
+		x := emptyTest(is.Cond)
+		as, ok := is.Body.List[0].(*ast.AssignStmt)
+		if x == nil || !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 ||
+			types.ExprString(as.Lhs[0]) != types.ExprString(x) {
+			return true
+		}
+		def, ok := sc.str(as.Rhs[0])
+		if !ok {
+			return true
+		}
+		if v := sc.eval(x, 0); v.s != nil {
+			v.s.setDefString(def, as.Rhs[0].Pos())
+		}
+		return true
+	})
 }
 
 // positionalConfig finds a configuration path taken from the command line's

@@ -260,7 +260,10 @@ type ConfigFile struct {
 	Required bool `json:"required,omitempty"`
 	// Default is the path read when neither Flag nor Env gives one.
 	Default string `json:"default,omitempty"`
-	At      string `json:"at,omitempty"` // where the flag or variable is declared
+	// RequiredKeys are the dotted keys of the file the program stops
+	// without, sorted.
+	RequiredKeys []string `json:"required_keys,omitempty"`
+	At           string   `json:"at,omitempty"` // where the flag or variable is declared
 }
 
 // ProbeHost is the host a check on the same machine connects to (the VM

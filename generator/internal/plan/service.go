@@ -137,6 +137,13 @@ func configFile(c *model.ConfigFile, warn func(string, ...any)) *model.ConfigFil
 		}
 		return nil
 	}
+	var keys []string
+	for _, k := range out.RequiredKeys {
+		if ident.ConfigKey(k) {
+			keys = append(keys, k)
+		}
+	}
+	out.RequiredKeys = keys
 	if out.Format == "" {
 		out.Format = "json"
 		warn("%s: found no code that parses the configuration file, so its format is unknown; services.NAME.settings writes JSON: check it", orAt(c.At))

@@ -207,6 +207,15 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 	for _, r := range s.Required {
 		v.requirement(s, r, provided[r.Name])
 	}
+	if c := s.Config; c != nil {
+		opt := "services." + escape.NixAttrName(s.Name)
+		for _, k := range c.RequiredKeys {
+			v.Assertions = append(v.Assertions, assertionView{
+				Assertion: " cfg.settings ? " + nixAttrPath(k),
+				Message:   escape.NixString(opt + ": " + s.Name + " stops without " + k + " in its configuration file (" + orName(c.At, "the source") + "): set " + opt + ".settings." + k + "."),
+			})
+		}
+	}
 
 	for _, d := range hardening.Baseline {
 		b := binding{Name: escape.NixAttrName(d.Key)}
@@ -460,6 +469,9 @@ type vmTestView struct {
 	// without, in /etc/<EnvFile>.
 	EnvFile, EnvFileText string
 	Env                  []string // lines
+	// Settings: test values for the configuration keys the service stops
+	// without.
+	Settings []binding
 }
 
 // serviceFiles fills v and renders nix/module.nix when p is a service.
@@ -474,6 +486,11 @@ func serviceFiles(p *model.Project, v *serviceView) (Files, error) {
 	v.VMTest = &vmTestView{Name: escape.NixString(s.Name), Attr: escape.NixAttrName(s.Name), Script: vmTestScript(s)}
 	if file, lines := vmTestEnv(s); file != "" {
 		v.VMTest.EnvFile, v.VMTest.EnvFileText, v.VMTest.Env = escape.NixString(file), escape.NixString("/etc/"+file), lines
+	}
+	if c := s.Config; c != nil {
+		for _, k := range c.RequiredKeys {
+			v.VMTest.Settings = append(v.VMTest.Settings, binding{Name: nixAttrPath(k), Value: escape.NixString(testValue(strings.ReplaceAll(strings.ToUpper(k), ".", "_")))})
+		}
 	}
 	module, err := Module(s, p.Language)
 	if err != nil {

@@ -3,11 +3,13 @@ package rustsrc
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/nixgen/nixgen/generator/internal/ident"
 	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
@@ -35,7 +37,8 @@ type analyzer struct {
 	routes        []model.Evidence
 	pathLiterals  []model.Evidence // "/…/health" strings outside any route call
 	literals      []literal
-	bindHosts     []literal // hosts bound as literals with a port from elsewhere: bind(("127.0.0.1", port))
+	bindHosts     []literal
+	requiredKeys  []string // keys of the configuration file without a default // hosts bound as literals with a port from elsewhere: bind(("127.0.0.1", port))
 	unknowns      []string
 }
 
@@ -563,6 +566,15 @@ func (a *analyzer) configFile() *model.ConfigFile {
 			cf.Default = src.path
 		}
 		cf.Required = cf.Required || src.required
+	}
+	if cf != nil {
+		for _, k := range a.requiredKeys {
+			if ident.ConfigKey(k) {
+				cf.RequiredKeys = append(cf.RequiredKeys, k)
+			}
+		}
+		slices.Sort(cf.RequiredKeys)
+		cf.RequiredKeys = slices.Compact(cf.RequiredKeys)
 	}
 	if cf != nil && cf.Flag == "" && cf.Env == "" && cf.Default == "" && !cf.Positional {
 		a.unknowns = append(a.unknowns, cf.At+": a configuration file is read from a path nixgen cannot tell how to give")

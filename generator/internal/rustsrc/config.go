@@ -71,6 +71,11 @@ func (a *analyzer) collectConfig() {
 		envLayer := (src.envPrefix != "" || src.envAll) && !src.required
 		for _, f := range leaves {
 			f.required = envLayer && !f.hasDef && !f.optional && f.typ != "bool"
+			// Read from a file the program needs, a field without a default
+			// must be in it: deserialising fails without it.
+			if src.file && src.required && !envLayer && !f.hasDef && !f.optional && !f.inOptional && f.key != "" {
+				a.requiredKeys = append(a.requiredKeys, f.key)
+			}
 			if i, ok := byKey[f.key]; ok {
 				// Two functions read the same struct: one field.
 				g := &a.fields[i]

@@ -198,3 +198,44 @@ pub fn unrelated() { let _ = std::env::var("LIB_ONLY"); }`)}}})
 		t.Error("a variable read only by the library counted")
 	}
 }
+
+// A file the program cannot start without must hold every field that has
+// no default, unless an optional section (Option, or a default) holds it.
+func TestRequiredKeys(t *testing.T) {
+	s := analyze(t, "src/main.rs", `
+#[derive(serde::Deserialize)]
+struct Config {
+    data_dir: std::path::PathBuf,
+    rpc_bind_addr: std::net::SocketAddr,
+    #[serde(default)]
+    replicas: usize,
+    token: Option<String>,
+    s3: S3,
+    consul: Option<Consul>,
+}
+#[derive(serde::Deserialize)]
+struct S3 { region: String, #[serde(default = "default_root")] root: String }
+#[derive(serde::Deserialize)]
+struct Consul { address: String }
+fn default_root() -> String { "/".into() }
+
+#[derive(clap::Parser)]
+struct Args {
+    #[arg(long, env = "STORE_CONFIG", default_value = "/etc/store.toml")]
+    config: std::path::PathBuf,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let text = std::fs::read_to_string(&args.config)?;
+    let config: Config = toml::from_str(&text)?;
+    Ok(())
+}
+`)
+	if s.Config == nil {
+		t.Fatal("no configuration file")
+	}
+	if diff := cmp.Diff([]string{"data_dir", "rpc_bind_addr", "s3.region"}, s.Config.RequiredKeys); diff != "" {
+		t.Errorf("required keys (-want +got):\n%s", diff)
+	}
+}

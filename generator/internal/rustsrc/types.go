@@ -173,9 +173,12 @@ type confField struct {
 	def      string
 	hasDef   bool
 	optional bool // Option<T>, a list or a map: absent is fine
-	typ      string
-	required bool
-	at       string
+	// inOptional: a section that holds it may be absent (an Option or a
+	// field with a default), so the file need not have it.
+	inOptional bool
+	typ        string
+	required   bool
+	at         string
 }
 
 // fields walks a configuration struct into its leaves.
@@ -300,7 +303,13 @@ func (a *analyzer) structFields(src *configSource, typ string, keys []string, de
 				a.structFields(src, nested, keys, depth+1, out)
 				continue
 			}
+			n := len(*out)
 			a.structFields(src, nested, append(append([]string(nil), keys...), key), depth+1, out)
+			if c.optional || c.hasDef {
+				for i := n; i < len(*out); i++ {
+					(*out)[i].inOptional = true
+				}
+			}
 			continue
 		}
 		c.key = strings.Join(append(append([]string(nil), keys...), key), ".")
