@@ -743,6 +743,15 @@ type Row struct {
 	Why                          []string
 }
 
+// wouldStart is this scorer's reading of "the module would start the
+// service with only its documented secrets given": it ran, builds the
+// serving binary, runs its serving subcommand, wires every listener and
+// names every required setting. (A build and a boot are not tried.)
+func (r Row) wouldStart() bool {
+	ok := func(m Mark) bool { return m == Pass || m == NA }
+	return r.Run == "ok" && r.Default == Pass && ok(r.Listeners) && ok(r.Subcmd) && ok(r.Required)
+}
+
 func normFlag(s string) string { return strings.TrimLeft(s, "-") }
 
 // setterMatches compares an oracle setter with one nixgen passes.
@@ -1013,7 +1022,7 @@ func report(c *Corpus, results string, verbose bool) {
 		w = max(w, len(row.Name))
 	}
 	fmt.Printf("%-*s  %-4s  %-5s  %-7s  %-9s  %-6s  %-8s  %-6s  %-7s  %-7s\n", w, "repo", "lang", "run", "default", "listeners", "subcmd", "required", "health", "native", "fileset")
-	var tDefault, tListeners, tSubcmd, tRequired, tHealth, tFileset, tRun Tally
+	var tDefault, tListeners, tSubcmd, tRequired, tHealth, tFileset, tRun, tStarts Tally
 	var ports, sets, reqItems, fileItems Tally
 	var tp, fp, fn int
 	for _, row := range rows {
@@ -1035,6 +1044,7 @@ func report(c *Corpus, results string, verbose bool) {
 			}
 		}
 		tRun.add(mark(row.Run == "ok"))
+		tStarts.add(mark(row.wouldStart()))
 		tDefault.add(row.Default)
 		tListeners.add(row.Listeners)
 		tSubcmd.add(row.Subcmd)
@@ -1060,6 +1070,7 @@ func report(c *Corpus, results string, verbose bool) {
 	fmt.Printf("subcommand            %s\n", tSubcmd)
 	fmt.Printf("required settings     %s   items %s\n", tRequired, reqItems)
 	fmt.Printf("health route          %s\n", tHealth)
+	fmt.Printf("would start           %s   (default, listeners, subcommand and required all right)\n", tStarts)
 	recall, precision := "-", "-"
 	if tp+fn > 0 {
 		recall = fmt.Sprintf("%d/%d (%d%%)", tp, tp+fn, (tp*100+(tp+fn)/2)/(tp+fn))

@@ -185,3 +185,21 @@ let cfg = config.services.mail; in
 		}
 	}
 }
+
+func TestWouldStart(t *testing.T) {
+	good := Row{Run: "ok", Default: Pass, Listeners: Pass, Subcmd: NA, Required: Pass}
+	if !good.wouldStart() {
+		t.Error("a row right in every respect does not start")
+	}
+	for _, bad := range []Row{
+		{Run: "rc=2", Default: Pass, Listeners: Pass, Subcmd: NA, Required: NA},
+		{Run: "ok", Default: Pass, Listeners: Fail, Subcmd: NA, Required: NA},
+		{Run: "ok", Default: Pass, Listeners: Pass, Subcmd: Fail, Required: NA},
+		{Run: "ok", Default: Pass, Listeners: Pass, Subcmd: NA, Required: Fail},
+		{Run: "ok", Default: Fail, Listeners: Pass, Subcmd: NA, Required: NA},
+	} {
+		if bad.wouldStart() {
+			t.Errorf("%+v starts", bad)
+		}
+	}
+}
