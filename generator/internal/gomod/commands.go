@@ -22,7 +22,7 @@ type source struct {
 }
 
 // analyseCommands fills what depends on the code the commands run:
-// Main.Server, Server, Listen, HealthPath and VersionVar. A command is
+// Main.Server, Server, Main.Surface and VersionVar. A command is
 // its main package plus the module packages it imports, directly or not.
 func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 	byPath := map[string]*pkg{}
@@ -101,23 +101,6 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 		}
 		if p.Mains[i].Server {
 			p.Server = true
-			if p.Listen.Kind == ListenUnknown && p.Listen.Port == 0 {
-				for _, s := range srcs {
-					if l, warning, ok := s.listen(); ok {
-						p.Listen = l
-						if warning != "" {
-							p.Warnings = append(p.Warnings, warning)
-						}
-						break
-					}
-				}
-			}
-			if p.HealthPath == "" {
-				p.HealthPath = healthPath(srcs)
-			}
-			if p.Subcommand == nil {
-				p.Subcommand = serveSubcommand(srcs, p.Mains[i].Name)
-			}
 			p.Mains[i].Surface = surfaceOf(types, srcs, p.Mains[i].Name)
 			if loadErr != nil {
 				return loadErr
@@ -226,12 +209,6 @@ func (s *source) isServer() bool {
 // healthNames are the last elements of health routes, in order of
 // preference: "/healthz", "/api/health", "/-/healthy", "/ping".
 var healthNames = []string{"healthz", "health", "healthcheck", "livez", "healthy", "liveness", "ping", "readyz", "readiness"}
-
-// healthPath is the health route's path, "" when none.
-func healthPath(srcs []*source) string {
-	h, _ := healthRoute(srcs, stringLit)
-	return h
-}
 
 // healthRoute finds a health endpoint registered with a router method
 // (HandleFunc, Handle, GET, Get, ...) or a heartbeat middleware under a

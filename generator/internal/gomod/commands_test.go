@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 // mainFile is a one-file main package with the given imports and body.
@@ -15,23 +17,44 @@ func mainFile(imports, decls, body string) map[string]string {
 	}
 }
 
+// surfaceOfMain is the surface of the main package named name, empty
+// when it has none.
+func surfaceOfMain(p *Project, name string) model.Surface {
+	for _, m := range p.Mains {
+		if m.Name == name && m.Surface != nil {
+			return *m.Surface
+		}
+	}
+	return model.Surface{}
+}
+
+// mainListener is the first listener of the only server command.
+func mainListener(p *Project) model.Listener {
+	for _, m := range p.Mains {
+		if m.Server && m.Surface != nil && len(m.Surface.Listeners) > 0 {
+			return m.Surface.Listeners[0]
+		}
+	}
+	return model.Listener{}
+}
+
 func TestListen(t *testing.T) {
 	for name, tc := range map[string]struct {
 		files  map[string]string
 		server bool
-		want   Listen
+		want   model.Listener // the main listener, Name and At aside
 	}{
 		"literal": {
 			files:  mainFile(`"net/http"`, "", `http.ListenAndServe(":8080", nil)`),
-			server: true, want: Listen{Kind: ListenLiteral, Port: 8080, Fixed: true},
+			server: true, want: model.Listener{Port: 8080, Fixed: true},
 		},
 		"literal host": {
 			files:  mainFile(`"net/http"`, "", `http.ListenAndServe("0.0.0.0:3000", nil)`),
-			server: true, want: Listen{Kind: ListenLiteral, Host: "0.0.0.0", Port: 3000, Fixed: true},
+			server: true, want: model.Listener{Host: "0.0.0.0", Port: 3000, Fixed: true},
 		},
 		"const": {
 			files:  mainFile(`"net/http"`, `const addr = "127.0.0.1:" + "8081"`, `http.ListenAndServe(addr, nil)`),
-			server: true, want: Listen{Kind: ListenLiteral, Host: "127.0.0.1", Port: 8081, Fixed: true},
+			server: true, want: model.Listener{Host: "127.0.0.1", Port: 8081, Fixed: true},
 		},
 		"env PORT with fallback": {
 			files: mainFile(`"net/http"; "os"`, "", `port := os.Getenv("PORT")
@@ -39,7 +62,7 @@ func TestListen(t *testing.T) {
 		port = "8000"
 	}
 	http.ListenAndServe(":"+port, nil)`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "PORT", PortOnly: true, Port: 8000},
+			server: true, want: model.Listener{PortEnv: "PORT", Port: 8000},
 		},
 		"env addr default first": {
 			files: mainFile(`"net/http"; "os"`, "", `addr := ":8080"
@@ -47,11 +70,11 @@ func TestListen(t *testing.T) {
 		addr = v
 	}
 	http.ListenAndServe(addr, nil)`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "LISTEN_ADDR", Port: 8080},
+			server: true, want: model.Listener{AddrEnv: "LISTEN_ADDR", Port: 8080},
 		},
 		"env without default": {
 			files:  mainFile(`"net/http"; "os"`, "", `http.ListenAndServe(os.Getenv("HTTP_ADDR"), nil)`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "HTTP_ADDR"},
+			server: true, want: model.Listener{AddrEnv: "HTTP_ADDR"},
 		},
 		"env helper": {
 			files: mainFile(`"net/http"; "os"`, `func getEnv(k, def string) string {
@@ -60,32 +83,32 @@ func TestListen(t *testing.T) {
 	}
 	return def
 }`, `http.ListenAndServe(getEnv("APP_ADDR", "localhost:9000"), nil)`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "APP_ADDR", Host: "localhost", Port: 9000},
+			server: true, want: model.Listener{AddrEnv: "APP_ADDR", Host: "localhost", Port: 9000},
 		},
 		"flag string": {
 			files: mainFile(`"flag"; "net/http"`, "", `addr := flag.String("addr", ":8080", "listen address")
 	flag.Parse()
 	http.ListenAndServe(*addr, nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "addr", Port: 8080},
+			server: true, want: model.Listener{AddrFlag: "-addr", Port: 8080},
 		},
 		"kingpin flag": {
 			files: mainFile(`"net/http"; "github.com/alecthomas/kingpin/v2"`, "", `addr := kingpin.Flag("listen-address", "where to listen").Envar("APP_LISTEN").Default(":9200").String()
 	kingpin.Parse()
 	http.ListenAndServe(*addr, nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "listen-address", Port: 9200, Dashes: "--"},
+			server: true, want: model.Listener{AddrEnv: "APP_LISTEN", AddrFlag: "--listen-address", Port: 9200},
 		},
 		"exporter toolkit": {
 			files: mainFile(`"net/http"; "github.com/alecthomas/kingpin/v2"; "github.com/prometheus/exporter-toolkit/web"; "github.com/prometheus/exporter-toolkit/web/kingpinflag"`, "", `flags := kingpinflag.AddFlags(kingpin.CommandLine, ":9100")
 	kingpin.Parse()
 	srv := &http.Server{}
 	web.ListenAndServe(srv, flags, nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "web.listen-address", Port: 9100, Dashes: "--"},
+			server: true, want: model.Listener{AddrFlag: "--web.listen-address", Port: 9100},
 		},
 		"flag int with Sprintf": {
 			files: mainFile(`"flag"; "fmt"; "net/http"`, "", `port := flag.Int("port", 8080, "port")
 	flag.Parse()
 	http.ListenAndServe(fmt.Sprintf(":%d", *port), nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "port", PortOnly: true, Port: 8080},
+			server: true, want: model.Listener{PortFlag: "-port", Port: 8080},
 		},
 		"flag var at package level": {
 			files: mainFile(`"flag"; "net"; "net/http"`, `var listenAddr string
@@ -94,34 +117,34 @@ func init() {
 	flag.StringVar(&listenAddr, "listen", "[::1]:7000", "address")
 }`, `ln, _ := net.Listen("tcp", listenAddr)
 	http.Serve(ln, nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "listen", Host: "::1", Port: 7000},
+			server: true, want: model.Listener{AddrFlag: "-listen", Host: "::1", Port: 7000},
 		},
 		"http.Server": {
 			files: mainFile(`"net/http"; "os"`, "", `srv := &http.Server{Addr: ":" + os.Getenv("PORT")}
 	srv.ListenAndServe()`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "PORT", PortOnly: true},
+			server: true, want: model.Listener{PortEnv: "PORT"},
 		},
 		"config struct with env tags": {
 			files: mainFile(`"net/http"`, "type config struct {\n\tAddr string `env:\"SERVER_ADDR\" envDefault:\":4000\"`\n}", `var cfg config
 	http.ListenAndServe(cfg.Addr, nil)`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "SERVER_ADDR", Port: 4000},
+			server: true, want: model.Listener{AddrEnv: "SERVER_ADDR", Port: 4000},
 		},
 		"cobra flag on a struct field": {
 			files: mainFile(`"net/http"; "github.com/spf13/cobra"`, `type options struct{ addr string }`, `var o options
 	cmd := &cobra.Command{}
 	cmd.Flags().StringVarP(&o.addr, "http-addr", "a", ":8443", "address")
 	http.ListenAndServe(o.addr, nil)`),
-			server: true, want: Listen{Kind: ListenFlag, Name: "http-addr", Port: 8443},
+			server: true, want: model.Listener{AddrFlag: "--http-addr", Port: 8443},
 		},
 		"gin default": {
 			files: mainFile(`"github.com/gin-gonic/gin"`, "", `r := gin.Default()
 	r.Run()`),
-			server: true, want: Listen{Kind: ListenEnv, Name: "PORT", PortOnly: true, Port: 8080},
+			server: true, want: model.Listener{PortEnv: "PORT", Port: 8080},
 		},
 		"echo": {
 			files: mainFile(`"github.com/labstack/echo/v4"`, "", `e := echo.New()
 	e.Start(":1323")`),
-			server: true, want: Listen{Kind: ListenLiteral, Port: 1323, Fixed: true},
+			server: true, want: model.Listener{Port: 1323, Fixed: true},
 		},
 		"unreadable address": {
 			files:  mainFile(`"net/http"`, `func addr() string { return compute() }`, `http.ListenAndServe(addr(), nil)`),
@@ -131,7 +154,7 @@ func init() {
 			files: mainFile(`"net"; "google.golang.org/grpc"`, "", `lis, _ := net.Listen("tcp", ":50051")
 	s := grpc.NewServer()
 	s.Serve(lis)`),
-			server: true, want: Listen{Kind: ListenLiteral, Port: 50051, Fixed: true},
+			server: true, want: model.Listener{Port: 50051, Fixed: true},
 		},
 		"grpc client is no server": {
 			files: mainFile(`"google.golang.org/grpc"`, "", `conn, _ := grpc.Dial("localhost:50051")
@@ -155,8 +178,8 @@ func init() {
 			if p.Server != tc.server || len(p.Mains) != 1 || p.Mains[0].Server != tc.server {
 				t.Errorf("Server = %v, Mains = %+v; want %v", p.Server, p.Mains, tc.server)
 			}
-			if diff := cmp.Diff(tc.want, p.Listen); diff != "" {
-				t.Errorf("Listen (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tc.want, mainListener(p), cmpopts.IgnoreFields(model.Listener{}, "Name", "At")); diff != "" {
+				t.Errorf("main listener (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -178,11 +201,11 @@ func TestServerInImportedPackage(t *testing.T) {
 	if diff := cmp.Diff(wantMains, p.Mains, ignoreSurface); diff != "" {
 		t.Errorf("Mains (-want +got):\n%s", diff)
 	}
-	if want := (Listen{Kind: ListenEnv, Name: "ADDR"}); p.Listen != want {
-		t.Errorf("Listen = %+v, want %+v", p.Listen, want)
+	if l := mainListener(p); l.AddrEnv != "ADDR" {
+		t.Errorf("main listener = %+v, want one set by ADDR", l)
 	}
-	if p.HealthPath != "/livez" {
-		t.Errorf("HealthPath = %q, want /livez (preferred over /readyz; /healthz is in a package no command imports)", p.HealthPath)
+	if h := surfaceOfMain(p, "svc").Health.Value; h != "/livez" {
+		t.Errorf("health = %q, want /livez (preferred over /readyz; /healthz is in a package no command imports)", h)
 	}
 }
 
@@ -203,8 +226,8 @@ func TestHealthPath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.HealthPath != tc.want {
-				t.Errorf("HealthPath = %q, want %q", p.HealthPath, tc.want)
+			if h := surfaceOfMain(p, "svc").Health.Value; h != tc.want {
+				t.Errorf("health = %q, want %q", h, tc.want)
 			}
 		})
 	}
@@ -288,8 +311,8 @@ var migrateCmd = &cobra.Command{Use: "migrate", Run: func(*cobra.Command, []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cmp.Equal(p.Subcommand, []string{"serve"}) {
-		t.Errorf("subcommand %v, want [serve]", p.Subcommand)
+	if sub := surfaceOfMain(p, "svc").Subcommand; !cmp.Equal(sub, []string{"serve"}) {
+		t.Errorf("subcommand %v, want [serve]", sub)
 	}
 	// A root that runs the server itself needs no subcommand.
 	files = mainFile(`"net/http"; "github.com/spf13/cobra"`, `var root = &cobra.Command{Use: "svc", Run: func(*cobra.Command, []string) { http.ListenAndServe(":8080", nil) }}
@@ -299,8 +322,8 @@ var serveCmd = &cobra.Command{Use: "serve", Run: func(*cobra.Command, []string) 
 	if p, err = Scan(mapFS(files)); err != nil {
 		t.Fatal(err)
 	}
-	if p.Subcommand != nil {
-		t.Errorf("subcommand %v, want none", p.Subcommand)
+	if sub := surfaceOfMain(p, "svc").Subcommand; sub != nil {
+		t.Errorf("subcommand %v, want none", sub)
 	}
 }
 

@@ -120,7 +120,6 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 
 	// The address wiring, for the module.
-	p.Service = service(g)
 	p.Surface = surface(g, p.Default)
 
 	return p, nil
@@ -168,41 +167,6 @@ func moduleName(modPath string) string {
 		base = path.Base(path.Dir(modPath))
 	}
 	return base
-}
-
-// service translates what gomod found about the listen address.
-func service(g *Project) *model.Service {
-	l := g.Listen
-	s := &model.Service{HealthPath: g.HealthPath}
-	s.Port = l.Port
-	if l.Port != 0 {
-		s.PortSource = "the source"
-	}
-	s.Address = l.Host
-	switch l.Kind {
-	case ListenEnv:
-		if l.PortOnly {
-			s.PortEnv = l.Name
-		} else {
-			s.ListenEnv = l.Name
-		}
-	case ListenFlag:
-		if l.Dashes == "" {
-			l.Dashes = "-"
-		}
-		if l.PortOnly {
-			s.PortFlag = l.Dashes + l.Name
-		} else {
-			s.ListenFlag = l.Dashes + l.Name
-		}
-	case ListenLiteral:
-		s.PortFixed, s.AddressFixed = true, true
-		s.FixedAt = "the source"
-		if s.Address == "" {
-			s.Address = "0.0.0.0"
-		}
-	}
-	return s
 }
 
 // testdataDirs lists the module's testdata directories, which its tests

@@ -81,14 +81,6 @@ type Project struct {
 	// Server is true when a main package (or a module package it imports)
 	// looks like a network server.
 	Server bool
-	// Listen says how the server's address is configured.
-	Listen Listen
-	// Subcommand is the argv after the binary that serves, e.g. ["serve"].
-	Subcommand []string
-	// HealthPath is a health endpoint registered on a router, e.g.
-	// "/healthz"; "" when none.
-	HealthPath string
-
 	// Warnings are what detection left out, and why, with file:line:
 	// files it did not read, values it did not take.
 	Warnings []string

@@ -29,8 +29,6 @@ func TestDetectFixtures(t *testing.T) {
 			VersionVar:     "main.version",
 			License:        "MIT",
 			Server:         true,
-			Listen:         Listen{Kind: ListenEnv, Name: "PORT", PortOnly: true, Port: 8080},
-			HealthPath:     "/healthz",
 		},
 		"go-two-cmds": {
 			ModulePath: "github.com/example/twocmds", GoVersion: "1.23.0",
@@ -43,8 +41,6 @@ func TestDetectFixtures(t *testing.T) {
 			VersionVar: "github.com/example/twocmds/internal/buildinfo.Version",
 			License:    "Apache-2.0",
 			Server:     true,
-			Listen:     Listen{Kind: ListenFlag, Name: "listen", Host: "127.0.0.1", Port: 9090},
-			HealthPath: "/health",
 		},
 		"go-cgo-sqlite": {
 			ModulePath: "example.com/notes", GoVersion: "1.22",
