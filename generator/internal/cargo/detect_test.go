@@ -224,6 +224,49 @@ const GONE: &str = include_str!("../nope.txt");
 	}
 }
 
+// What macros and attributes of other crates read: askama templates
+// (templates/ or askama.toml's dirs), rust-embed folders, include_dir!,
+// grass::include! (and what the stylesheet imports beside it); never the
+// repository's .git, which a build script may name.
+func TestScanSourcesMacros(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Cargo.toml":     file("[workspace]\nmembers = [\"web\", \"mail\"]\n"),
+		"Cargo.lock":     file(lockV4),
+		"web/Cargo.toml": file("[package]\nname = \"web\"\n"),
+		"web/build.rs":   file(`fn main() { println!("cargo:rerun-if-changed=../.git/HEAD"); println!("cargo:rerun-if-changed=.git"); }`),
+		"web/src/main.rs": file(`
+#[derive(askama::Template)]
+#[template(path = "index.html")]
+struct Index;
+#[derive(rust_embed::RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/static/"]
+struct Assets;
+static SQL: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/sql");
+const CSS: &str = grass::include!("style/main.scss");
+fn main() {}
+`),
+		"web/templates/index.html":    file(""),
+		"web/static/app.js":           file(""),
+		"web/sql/1.sql":               file(""),
+		"web/style/main.scss":         file("@use 'themes/dark';"),
+		"web/style/themes/_dark.scss": file(""),
+		"web/.git/HEAD":               file(""),
+		".git/HEAD":                   file(""),
+		"mail/Cargo.toml":             file("[package]\nname = \"mail\"\n"),
+		"mail/askama.toml":            file("[general]\ndirs = [\"views\"]\n"),
+		"mail/src/main.rs":            file("#[derive(Template)]\n#[template(path = \"m.txt\")]\nstruct M;\nfn main() {}\n"),
+		"mail/views/m.txt":            file(""),
+	}
+	p, err := Detect(fsys, Options{Default: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mail/views", "web/sql", "web/static", "web/style", "web/templates"}
+	if diff := cmp.Diff(want, p.Sources); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+}
+
 func TestSqlx(t *testing.T) {
 	fsys := fstest.MapFS{
 		"Cargo.toml":  file("[package]\nname = \"x\"\n[dependencies]\nsqlx = \"0.8\"\n"),

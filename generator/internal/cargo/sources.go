@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
@@ -28,6 +30,16 @@ var (
 	// sqlx's compile-time checked queries need .sqlx/ (or a live database).
 	queryMacroRE = regexp.MustCompile(`\bquery(?:_as|_scalar|_file|_file_as|_file_scalar)?!\s*\(`)
 	anyStrRE     = regexp.MustCompile(strLit)
+	// #[derive(Template)] #[template(path = "x")]: askama (and rinja)
+	// read templates/ of the crate, or the dirs askama.toml names.
+	templateRE = regexp.MustCompile(`#\[template\s*\([^)]*\bpath\s*=\s*` + strLit)
+	// rust-embed's #[folder = "x"] and include_dir!("x"): relative to the
+	// crate ($CARGO_MANIFEST_DIR/ may lead).
+	folderRE     = regexp.MustCompile(`#\[folder\s*=\s*` + strLit)
+	includeDirRE = regexp.MustCompile(`\binclude_dir!\s*\(\s*` + strLit)
+	// Another crate's include! (grass::include!("style.scss")) reads a
+	// file relative to the crate, and what it imports beside it.
+	otherIncludeRE = regexp.MustCompile(`\b[a-z_][a-z0-9_]*::include!\s*\(\s*` + strLit)
 )
 
 type sourceScan struct {
@@ -107,6 +119,23 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 					add(p, mb.dir, m[1])
 				}
 			}
+			if templateRE.MatchString(text) {
+				for _, dir := range templateDirs(fsys, mb.dir) {
+					add(p, mb.dir, dir)
+				}
+			}
+			for _, re := range []*regexp.Regexp{folderRE, includeDirRE} {
+				for _, m := range re.FindAllStringSubmatch(text, -1) {
+					add(p, mb.dir, strings.TrimPrefix(strings.TrimPrefix(m[1], "$CARGO_MANIFEST_DIR"), "/"))
+				}
+			}
+			for _, m := range otherIncludeRE.FindAllStringSubmatch(text, -1) {
+				if dir := path.Dir(unescapeRust(m[1])); dir != "." {
+					add(p, mb.dir, dir)
+				} else {
+					add(p, mb.dir, m[1])
+				}
+			}
 			if strings.Contains(text, "sqlx") && queryMacroRE.MatchString(text) {
 				usesQueryMacros = true
 			}
@@ -133,8 +162,8 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 						continue
 					}
 					p := path.Clean(path.Join(mb.dir, lit))
-					if strings.HasPrefix(p, "../") || p == mb.dir || p == path.Join(mb.dir, "src") {
-						continue
+					if strings.HasPrefix(p, "../") || p == mb.dir || p == path.Join(mb.dir, "src") || hasGitDir(p) {
+						continue // never the repository's own .git: it is not in any source
 					}
 					if _, err := fs.Stat(fsys, p); err == nil && !cargoFiltered(p) {
 						keep[p] = true
@@ -162,6 +191,38 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	}
 	s.paths = model.Outermost(all)
 	return s, nil
+}
+
+// hasGitDir reports whether p is or is inside a .git directory.
+func hasGitDir(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if part == ".git" {
+			return true
+		}
+	}
+	return false
+}
+
+// templateDirs are the directories askama reads templates from, relative
+// to the crate: those its askama.toml (in the crate, else the workspace
+// root) names, else templates/. (askama.toml itself is a .toml file, which
+// the source keeps anyway.)
+func templateDirs(fsys fs.FS, crate string) []string {
+	for _, dir := range []string{crate, "."} {
+		data, err := projfs.ReadFile(fsys, path.Join(dir, "askama.toml"))
+		if err != nil {
+			continue
+		}
+		var conf struct {
+			General struct {
+				Dirs []string `toml:"dirs"`
+			} `toml:"general"`
+		}
+		if _, err := toml.Decode(string(data), &conf); err == nil && len(conf.General.Dirs) > 0 {
+			return conf.General.Dirs
+		}
+	}
+	return []string{"templates"}
 }
 
 // cargoFiltered reports whether crane's commonCargoSources (and nixgen's
