@@ -1,6 +1,9 @@
 package escape
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // PythonString returns s as a Python string literal that evaluates to s.
 // A JSON string as encoding/json writes it is one: its escapes (\" \\ \n
@@ -10,6 +13,9 @@ import "encoding/json"
 // JSON leaves raw (DEL, C1 controls, format characters) are written as
 // \uXXXX or \UXXXXXXXX, which Python reads too.
 func PythonString(s string) string {
-	b, _ := json.Marshal(s) // a string always marshals
-	return escapeInvisible(string(b))
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // <, > and & need no escape in Python
+	_ = enc.Encode(s)        // a string always encodes
+	return escapeInvisible(strings.TrimSuffix(b.String(), "\n"))
 }

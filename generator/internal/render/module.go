@@ -408,6 +408,14 @@ func vmTestScript(s *model.Service) []string {
 	for _, e := range s.Endpoints() {
 		lines = append(lines, "machine.wait_for_open_port("+strconv.Itoa(e.Port)+")")
 	}
+	for _, e := range s.Extra {
+		if e.Name == "smtp" || e.Name == "lmtp" {
+			// A mail listener greets first: "220 host ESMTP ...".
+			greet := "exec 3<>" + escape.ShellWord("/dev/tcp/"+strings.Trim(e.ProbeHost(), "[]")+"/"+strconv.Itoa(e.Port)) + "; head -c 3 <&3"
+			cmd := escape.ShellCommand("timeout", "5", "bash", "-c", greet) + " | grep -q 220"
+			lines = append(lines, "machine.succeed("+escape.PythonString(cmd)+")")
+		}
+	}
 	if s.HealthPath != "" {
 		url := "http://" + s.ProbeHost() + ":" + strconv.Itoa(s.Port) + s.HealthPath
 		curl := escape.ShellCommand("curl", "--fail", "--silent", "--show-error", url)

@@ -238,9 +238,22 @@ func checkVMTestScript(t *testing.T, sh string, s *model.Service, host string) {
 	for _, e := range s.Endpoints() {
 		want = append(want, "machine.wait_for_open_port("+strconv.Itoa(e.Port)+")")
 	}
-	if len(lines) != len(want)+1 || !slices.Equal(lines[:len(want)], want) {
+	// A mail listener's greeting, then the health route.
+	banners := 0
+	for _, e := range s.Extra {
+		if e.Name == "smtp" {
+			banners++
+		}
+	}
+	if len(lines) != len(want)+banners+1 || !slices.Equal(lines[:len(want)], want) {
 		t.Fatalf("the VM test script evaluates to\n%s\nNix:\n%s", script, expr)
 	}
+	for _, l := range lines[len(want) : len(want)+banners] {
+		if !strings.HasPrefix(l, `machine.succeed("timeout 5 bash -c 'exec 3<>`) || !strings.Contains(l, "/dev/tcp/") || !strings.HasSuffix(l, `| grep -q 220")`) {
+			t.Errorf("the greeting check is %s", l)
+		}
+	}
+	lines = append(lines[:len(want)], lines[len(want)+banners:]...)
 	cmd, ok := strings.CutPrefix(lines[len(want)], "machine.succeed(")
 	if !ok {
 		t.Fatalf("the last line is %s", lines[len(want)])
