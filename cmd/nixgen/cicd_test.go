@@ -94,6 +94,37 @@ func TestGoldenScriptsShellcheck(t *testing.T) {
 	}
 }
 
+// The shell scripts a golden module writes (the credentials wrapper) pass
+// shellcheck too, as bash, which writeShellScript runs them with.
+func TestGoldenModuleScriptsShellcheck(t *testing.T) {
+	shellcheck := nixtest.Require(t, "shellcheck")
+	script := regexp.MustCompile(`(?s)= pkgs\.writeShellScript "[^"]*" ''\n(.*?)\n  '';`)
+	found := 0
+	for _, f := range goldenFiles(t, `^nix/module\.nix$`) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range script.FindAllSubmatch(data, -1) {
+			found++
+			// The indented string's text: four spaces off each line, and
+			// its escapes undone.
+			body := regexp.MustCompile(`(?m)^    `).ReplaceAllString(string(m[1]), "")
+			body = strings.NewReplacer("''$", "$", "'''", "''").Replace(body)
+			path := filepath.Join(t.TempDir(), "script.sh")
+			if err := os.WriteFile(path, []byte("#!/usr/bin/env bash\n"+body+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command(shellcheck, "--norc", path).CombinedOutput(); err != nil {
+				t.Errorf("shellcheck of the script in %s: %v\n%s\n%s", f, err, out, body)
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no golden module writes a script: the test checks nothing")
+	}
+}
+
 func TestGoldenUnitsExposure(t *testing.T) {
 	files := goldenFiles(t, `^deploy/[^/]+\.service$`)
 	if len(files) < 2 {

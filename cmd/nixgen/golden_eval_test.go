@@ -238,6 +238,14 @@ func TestGoldenModules(t *testing.T) {
 				}
 			}
 
+			// Secrets read only from the environment can come as credentials,
+			// exported by a wrapper before the program starts.
+			if bytes.Contains(data, []byte("exportCredentials = pkgs.writeShellScript")) {
+				if !regexp.MustCompile(`ExecStart="?\S*-credentials"? "?\S+/bin/`).MatchString(def.Unit) {
+					t.Errorf("the credentials wrapper does not start the program:\n%s", def.Unit)
+				}
+			}
+
 			// Every other listener has options of its own that reach the unit.
 			for _, l := range listeners[min(1, len(listeners)):] {
 				if !strings.Contains(string(data), "\n    "+l+" = {\n") {

@@ -33,10 +33,15 @@ type moduleView struct {
 	Postgres, Redis                             *storeView // stores the module can create
 	After, Requires                             nixConcat  // the unit's ordering and requirements
 	SupplementaryGroups                         string     // Nix, "" for none
-	Warnings                                    []string   // Nix expressions of lists of warnings
-	WorkingDirectory                            string
-	Hardening                                   []binding
-	AddressFamilies, SystemCallFilter           nixList
+	// CredentialVars: the secrets exported from credentials, as shell
+	// words inside a Nix indented string; CredentialScript names the
+	// script (Nix).
+	CredentialVars                    []string
+	CredentialScript                  string
+	Warnings                          []string // Nix expressions of lists of warnings
+	WorkingDirectory                  string
+	Hardening                         []binding
+	AddressFamilies, SystemCallFilter nixList
 }
 
 // endpointView is one listener's options.
@@ -297,11 +302,19 @@ func (v *moduleView) requirement(s *model.Service, r model.Required, createdBy s
 	if createdBy != "" {
 		ways = "turn on " + opt + "." + strings.TrimPrefix(createdBy, "cfg.") + ", or " + ways
 	}
-	if r.FileEnv != "" {
+	switch {
+	case r.FileEnv != "":
 		cred := "cfg.credentials ? " + escape.NixAttrName(r.Name)
 		checks = append(checks, cred)
 		ways += ", or give the file in " + opt + ".credentials." + r.Name
 		v.EnvParts = append(v.EnvParts, "lib.optionalAttrs ("+cred+") { "+escape.NixAttrName(r.FileEnv)+` = "%d/`+escape.NixInString(r.Name)+`"; }`)
+	case r.Secret && createdBy == "":
+		// The program reads it only from its environment: a credential
+		// of its name is exported before it starts.
+		checks = append(checks, "cfg.credentials ? "+escape.NixAttrName(r.Name))
+		ways += ", or give the file in " + opt + ".credentials." + r.Name
+		v.CredentialVars = append(v.CredentialVars, escape.NixIndented(escape.ShellWord(r.Name)))
+		v.CredentialScript = escape.NixString(escape.NixStoreName(s.Name + "-credentials"))
 	}
 	what := r.Name
 	if len(r.Alternatives) > 0 {
