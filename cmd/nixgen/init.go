@@ -28,7 +28,12 @@ A project that looks like a network server (Rust: axum, actix-web, warp, rocket,
 poem, tonic, ... among its dependencies; Go: net/http servers) also gets
 nix/module.nix, exposed as nixosModules.default: services.NAME with a hardened
 systemd unit, optional nginx or Caddy with HTTPS, and a VM test in checks.
---service and --no-service override that.
+--service and --no-service override that. The module has options for every
+listener the source shows, asserts the settings the program stops without,
+and creates the PostgreSQL or Redis it needs (database.createLocally,
+redis.createLocally). What nixgen read is in nixgen.toml's [service]
+(subcommand, required, [[service.listener]]): correct a misreading there and
+rerun with --force; ` + "`nixgen inspect`" + ` shows it with file:line.
 
 Examples:
    nixgen init                          # the project in the current directory
@@ -42,7 +47,7 @@ Examples:
 			&cli.BoolFlag{Name: "service", Usage: "write the NixOS module even if the project does not look like a server"},
 			&cli.BoolFlag{Name: "no-service", Usage: "write no NixOS module (libraries and command-line tools)"},
 			&cli.StringFlag{Name: "vendor-hash", Usage: "Go: how vendorHash is written, `MODE`: fake (lib.fakeHash, to replace by hand)", DefaultText: "computed with go mod vendor"},
-			&cli.IntFlag{Name: "port", Usage: "the service's default `PORT`", DefaultText: "detected from the source, else 8080"},
+			&cli.IntFlag{Name: "port", Usage: "the main listener's default `PORT` (services.NAME.port)", DefaultText: "detected from the source, else 8080 with a warning"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite files that already exist"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the files instead of writing them"},
 			&cli.BoolFlag{Name: "diff", Usage: "show a unified diff of what would change, and write nothing"},
