@@ -339,6 +339,8 @@ func detect(fsys fs.FS, bin string) (*model.Project, error) {
 		return p, nil
 	case has("go.mod"):
 		return gomod.Detect(fsys, gomod.Options{Default: bin})
+	case has("go.work"):
+		return nil, gomod.WorkspaceRoot(fsys)
 	}
 	if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
 		return nil, &diag.InputError{File: ".", Msg: "no such directory"}

@@ -91,6 +91,8 @@ func TestInitErrors(t *testing.T) {
 		want    string
 	}{
 		{"no manifest", []string{"README", "x"}, Choices{}, "found neither Cargo.toml nor go.mod"},
+		{"go.work only", []string{"go.work", "go 1.22\n\nuse (\n\t./api\n\t./lib\n)\n", "api/go.mod", "module example.com/api\n", "lib/go.mod", "module example.com/lib\n"},
+			Choices{}, "go.work: a Go workspace without a module at its root"},
 		{"library", []string{"Cargo.toml", "[package]\nname = \"lib\"\nversion = \"0.1.0\"\n", "Cargo.lock", "version = 4\n", "src/lib.rs", ""}, Choices{}, "no binary target"},
 		{"builder for go", server, Choices{Builder: "crane", VendorHash: "fake"}, "--builder is for Rust projects"},
 		{"port without service", crate, Choices{Port: 8080}, "does not look like a network service"},

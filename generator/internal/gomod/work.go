@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
@@ -130,4 +131,33 @@ func workspaceOnly(fsys fs.FS) error {
 		reason += " (modules: " + strings.Join(dirs, ", ") + ")"
 	}
 	return &WorkError{Reason: reason}
+}
+
+// WorkspaceRoot reads a go.work at a root that has no go.mod: a Go
+// workspace, which buildGoModule cannot build as one derivation. It
+// returns an input error that names the modules to run nixgen in instead.
+func WorkspaceRoot(fsys fs.FS) error {
+	data, err := projfs.ReadFile(fsys, "go.work")
+	if err != nil {
+		return err
+	}
+	wf, err := modfile.ParseWork("go.work", data, nil)
+	if err != nil {
+		return &diag.InputError{File: "go.work", Msg: err.Error(), Err: err}
+	}
+	var mods []string
+	for _, u := range wf.Use {
+		dir := path.Clean(strings.ReplaceAll(u.Path, `\`, "/"))
+		if dir == "." || path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+			continue
+		}
+		if _, err := fs.Stat(fsys, path.Join(dir, "go.mod")); err == nil {
+			mods = append(mods, dir)
+		}
+	}
+	hint := "add a module at the root, or run nixgen in the directory of the module that builds the program"
+	if len(mods) > 0 {
+		hint = "run nixgen in the directory of the module that builds the program: one of " + strings.Join(mods, ", ")
+	}
+	return &diag.InputError{File: "go.work", Msg: "a Go workspace without a module at its root: buildGoModule builds one module at a time", Hint: hint}
 }
