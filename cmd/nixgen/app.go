@@ -212,10 +212,3 @@ func needValues(c *cli.Context, names ...string) error {
 	}
 	return nil
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

@@ -54,11 +54,6 @@ var (
 	execOpen = tokens("(", "type", nar.TypeRegular.String(), "executable", "", "contents")
 )
 
-// strLen is the size of s encoded as a NAR string.
-func strLen(n int64) int64 {
-	return 8 + (n+7)&^7
-}
-
 const (
 	stageSize  = 32 << 10 // framing bytes gathered before each hash Write
 	inlineSize = 4 << 10  // contents up to this size are copied into the stage

@@ -289,11 +289,10 @@ func TestGoVendorHashMissingSum(t *testing.T) {
 // fakeGoRunner answers `go env -json` and `go mod vendor` from canned
 // results; any other call fails the test, and so does an unused answer.
 type fakeGoRunner struct {
-	t       *testing.T
-	goEnv   string
-	vendor  func(dir string) error // writes vendor/ or fails
-	calls   []fakeCall
-	wantEnv bool
+	t      *testing.T
+	goEnv  string
+	vendor func(dir string) error // writes vendor/ or fails
+	calls  []fakeCall
 }
 
 type fakeCall struct {
