@@ -61,16 +61,8 @@ func details(p *model.Project) []string {
 	}
 	if s := p.Service; s != nil {
 		for i, e := range s.Endpoints() {
-			wiring := []string{}
-			for _, w := range []struct{ what, name string }{
-				{"port from $", e.PortEnv}, {"host from $", e.HostEnv}, {"address from $", e.ListenEnv},
-				{"port from ", e.PortFlag}, {"host from ", e.HostFlag}, {"address from ", e.ListenFlag},
-				{"port from key ", e.PortKey}, {"host from key ", e.HostKey}, {"address from key ", e.ListenKey},
-			} {
-				if w.name != "" {
-					wiring = append(wiring, w.what+w.name)
-				}
-			}
+			wiring := setBy(" from ", [3]string{e.PortEnv, e.HostEnv, e.ListenEnv},
+				[3]string{e.PortFlag, e.HostFlag, e.ListenFlag}, [3]string{e.PortKey, e.HostKey, e.ListenKey})
 			if e.FixedAt != "" {
 				wiring = append(wiring, "fixed at "+e.FixedAt)
 			}
@@ -91,16 +83,8 @@ func details(p *model.Project) []string {
 	}
 	if sf := p.Surface; sf != nil {
 		for _, l := range sf.Listeners {
-			var set []string
-			for _, w := range []struct{ what, name string }{
-				{"port $", l.PortEnv}, {"host $", l.HostEnv}, {"address $", l.AddrEnv},
-				{"port ", l.PortFlag}, {"host ", l.HostFlag}, {"address ", l.AddrFlag},
-				{"port key ", l.PortKey}, {"host key ", l.HostKey}, {"address key ", l.AddrKey},
-			} {
-				if w.name != "" {
-					set = append(set, w.what+w.name)
-				}
-			}
+			set := setBy(" ", [3]string{l.PortEnv, l.HostEnv, l.AddrEnv},
+				[3]string{l.PortFlag, l.HostFlag, l.AddrFlag}, [3]string{l.PortKey, l.HostKey, l.AddrKey})
 			if l.Fixed {
 				set = append(set, "fixed")
 			}
@@ -140,6 +124,25 @@ func details(p *model.Project) []string {
 		}
 		for _, u := range sf.Unknown {
 			add("not read: %s", u)
+		}
+	}
+	return out
+}
+
+// setBy says how a listener's port, host and address are set: by
+// environment variables ("port from $PORT"), then flags, then keys of the
+// configuration file ("address from key web.listen"); sep goes after the
+// part's name.
+func setBy(sep string, env, flag, key [3]string) []string {
+	var out []string
+	for _, way := range []struct {
+		prefix string
+		names  [3]string
+	}{{"$", env}, {"", flag}, {"key ", key}} {
+		for i, part := range []string{"port", "host", "address"} {
+			if way.names[i] != "" {
+				out = append(out, part+sep+way.prefix+way.names[i])
+			}
 		}
 	}
 	return out
