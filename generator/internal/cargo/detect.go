@@ -82,7 +82,10 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 	}
 
-	serving := servers(members, root)
+	// The workspace packages' normal dependencies, for the server
+	// decision and the crates the default package's analysis reads.
+	memberUses, memberFeatures := memberDeps(members, root)
+	serving := servers(memberUses, memberFeatures)
 	def, warning, err := chooseDefault(p.Packages, root, opts.Default, serving)
 	if err != nil {
 		return nil, err
@@ -189,9 +192,8 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Server = serving[p.Default]
 		// The workspace packages it depends on: their constants and
 		// configuration types are read too.
-		deps, _ := memberDeps(members, root)
 		var lib []string
-		for _, n := range closure(deps, p.Default) {
+		for _, n := range closure(memberUses, p.Default) {
 			for _, mb := range members {
 				if mb.m.Package != nil && mb.m.Package.Name == n && n != p.Default {
 					lib = append(lib, mb.dir)
@@ -478,8 +480,7 @@ func serverName(name string) bool {
 // servers tells, for each workspace package, whether it depends on a server
 // framework itself or through the workspace crates it uses (normal
 // dependencies only: a dev-dependency serves tests).
-func servers(members []member, root *manifest) map[string]bool {
-	deps, own := memberDeps(members, root)
+func servers(deps map[string][]string, own map[string]map[string][]string) map[string]bool {
 	direct := map[string]bool{} // package -> a server crate among its dependencies
 	for name := range deps {
 		direct[name] = looksLikeServer(own[name])
