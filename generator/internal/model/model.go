@@ -41,6 +41,11 @@ type Project struct {
 	// Env holds environment variables every build needs, sorted by Name.
 	Env []EnvVar
 
+	// SkipTests are the tests the build's check phase leaves out because
+	// they need what the Nix sandbox lacks (the network, Docker, a
+	// database), sorted by Name. nixgen.toml's skip-tests replaces them.
+	SkipTests []SkippedTest
+
 	// Libraries are what the program is built with, the evidence for its
 	// backing stores: Rust crates in Cargo.lock and "crate/feature" pairs
 	// the workspace enables; Go module paths it requires. Sorted.
@@ -61,6 +66,16 @@ type Project struct {
 	// Warnings are things the user should know about the generated output,
 	// in the order they were found.
 	Warnings []string
+}
+
+// SkippedTest is a test the sandboxed check phase must not run.
+type SkippedTest struct {
+	// Name is the test as the runner filters it: a Rust test path
+	// ("db::tests::connects") for `--skip`, a Go test function
+	// ("TestConnect") for `-skip`.
+	Name   string
+	Reason string // what it needs, e.g. "the network"
+	At     string // file:line of the test
 }
 
 // Package is one buildable unit: a Cargo package or a Go main package.
