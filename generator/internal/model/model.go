@@ -278,8 +278,36 @@ type ConfigFile struct {
 	// RequiredKeys are the dotted keys of the file the program stops
 	// without, sorted.
 	RequiredKeys []string `json:"required_keys,omitempty"`
-	At           string   `json:"at,omitempty"` // where the flag or variable is declared
+	// Keys are the keys the program declares with a default it knows,
+	// sorted by Key: the module offers each as a typed option of
+	// settings with that default.
+	Keys []ConfigKey `json:"keys,omitempty"`
+	At   string      `json:"at,omitempty"` // where the flag or variable is declared
 }
+
+// ConfigKey is one key of the configuration file and the program's own
+// default for it.
+type ConfigKey struct {
+	Key  string  `json:"key"` // dotted from the top of the file, as the file spells it
+	Type KeyType `json:"type"`
+	// Default is the value as text: a string as is, a number in decimal,
+	// "true" or "false"; for KeyStrings a JSON array of strings.
+	Default string `json:"default"`
+	At      string `json:"at,omitempty"` // where the default is
+}
+
+// KeyType is the type of a configuration key's value.
+type KeyType string
+
+// Key types: what the file's parser accepts for the key.
+const (
+	KeyString   KeyType = "string"
+	KeyInt      KeyType = "int"      // a signed integer
+	KeyUnsigned KeyType = "unsigned" // a non-negative integer
+	KeyBool     KeyType = "bool"
+	KeyFloat    KeyType = "float"
+	KeyStrings  KeyType = "strings" // a list of strings
+)
 
 // ProbeHost is the host a check on the same machine connects to (the VM
 // test, the plain host's health loop and proxy): loopback when the
