@@ -94,34 +94,122 @@ func TestGoldenScriptsShellcheck(t *testing.T) {
 	}
 }
 
-// The shell scripts a golden module writes (the credentials wrapper) pass
-// shellcheck too, as bash, which writeShellScript runs them with.
-func TestGoldenModuleScriptsShellcheck(t *testing.T) {
-	shellcheck := nixtest.Require(t, "shellcheck")
-	script := regexp.MustCompile(`(?s)= pkgs\.writeShellScript "[^"]*" ''\n(.*?)\n  '';`)
-	found := 0
+var (
+	moduleScript     = regexp.MustCompile(`(?s)= pkgs\.writeShellScript "[^"]*" ''\n(.*?)\n  '';`)
+	nixPackagePath   = regexp.MustCompile(`\$\{pkgs\.([A-Za-z0-9_-]+)\}`)
+	nixOptionalBlock = regexp.MustCompile(`(?m)^ *\$\{lib\.optionalString [^\n]*''\n|^ *''\}\n`)
+)
+
+// moduleScripts are the shell scripts the golden modules write with
+// writeShellScript, as the files they become: the indented string's text
+// with its Nix interpolations made what they evaluate to (packages under
+// store, a conditional block as if on), four spaces off each line, and its
+// escapes undone.
+func moduleScripts(t *testing.T, store func(pkg string) string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
 	for _, f := range goldenFiles(t, `^nix/module\.nix$`) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range script.FindAllSubmatch(data, -1) {
-			found++
-			// The indented string's text: four spaces off each line, and
-			// its escapes undone.
-			body := regexp.MustCompile(`(?m)^    `).ReplaceAllString(string(m[1]), "")
+		for i, m := range moduleScript.FindAllSubmatch(data, -1) {
+			body := nixPackagePath.ReplaceAllStringFunc(string(m[1]), func(p string) string {
+				return store(nixPackagePath.FindStringSubmatch(p)[1])
+			})
+			body = nixOptionalBlock.ReplaceAllString(body, "")
+			body = regexp.MustCompile(`(?m)^    `).ReplaceAllString(body, "")
 			body = strings.NewReplacer("''$", "$", "'''", "''").Replace(body)
+			out[fmt.Sprintf("%s#%d", f, i)] = "#!/usr/bin/env bash\n" + body + "\n"
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no golden module writes a script: the test checks nothing")
+	}
+	return out
+}
+
+// The shell scripts a golden module writes (the secrets wrapper) pass
+// shellcheck too, as bash, which writeShellScript runs them with.
+func TestGoldenModuleScriptsShellcheck(t *testing.T) {
+	shellcheck := nixtest.Require(t, "shellcheck")
+	scripts := moduleScripts(t, func(pkg string) string { return "/nix/store/00000000000000000000000000000000-" + pkg })
+	for name, text := range scripts {
+		path := filepath.Join(t.TempDir(), "script.sh")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(shellcheck, "--norc", path).CombinedOutput(); err != nil {
+			t.Errorf("shellcheck of the script in %s: %v\n%s\n%s", name, err, out, text)
+		}
+	}
+}
+
+// The secrets wrapper creates a secret it may generate once, private to
+// the service, keeps it across restarts, and leaves one the environment
+// gives alone.
+func TestGoldenModuleSecretsGenerated(t *testing.T) {
+	bash := nixtest.Require(t, "bash")
+	od := nixtest.Require(t, "od")
+	printenv := nixtest.Require(t, "env")
+	coreutils := filepath.Dir(filepath.Dir(od)) // the prefix whose bin/ has od, tr, mkdir, mv
+	generate := regexp.MustCompile(`(?m)^\s*generate_secret (\S+)(?: (\S+))?$`)
+	checked := 0
+	for name, text := range moduleScripts(t, func(string) string { return coreutils }) {
+		for _, m := range generate.FindAllStringSubmatch(text, -1) {
+			checked++
+			secret, fileVar := m[1], m[2]
+			state := t.TempDir()
 			path := filepath.Join(t.TempDir(), "script.sh")
-			if err := os.WriteFile(path, []byte("#!/usr/bin/env bash\n"+body+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(text), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if out, err := exec.Command(shellcheck, "--norc", path).CombinedOutput(); err != nil {
-				t.Errorf("shellcheck of the script in %s: %v\n%s\n%s", f, err, out, body)
+			run := func(env ...string) string {
+				cmd := exec.Command(bash, path, printenv)
+				cmd.Env = append([]string{"PATH=/nonexistent", "STATE_DIRECTORY=" + state}, env...)
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("%s: the wrapper failed: %v", name, err)
+				}
+				return string(out)
+			}
+			value := func(out, v string) string {
+				for _, l := range strings.Split(out, "\n") {
+					if after, ok := strings.CutPrefix(l, v+"="); ok {
+						return after
+					}
+				}
+				return ""
+			}
+			first := run()
+			file := filepath.Join(state, "secrets", secret)
+			got := value(first, secret)
+			if fileVar != "" {
+				got = value(first, fileVar)
+				if got != file {
+					t.Errorf("%s: %s=%q, want the generated file %s", name, fileVar, got, file)
+				}
+				data, _ := os.ReadFile(file)
+				got = string(data)
+			}
+			if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(got) {
+				t.Errorf("%s: generated %s = %q, want 64 hex digits", name, secret, got)
+			}
+			for p, want := range map[string]os.FileMode{file: 0o600, filepath.Dir(file): 0o700} {
+				if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+					t.Errorf("%s: %s mode %v (%v), want %v", name, p, fi.Mode().Perm(), err, want)
+				}
+			}
+			if again := run(); value(again, secret) != value(first, secret) || value(again, fileVar) != value(first, fileVar) {
+				t.Errorf("%s: a restart changed %s", name, secret)
+			}
+			if given := value(run(secret+"=given"), secret); given != "given" {
+				t.Errorf("%s: with %s in the environment the wrapper exported %q", name, secret, given)
 			}
 		}
 	}
-	if found == 0 {
-		t.Fatal("no golden module writes a script: the test checks nothing")
+	if checked == 0 {
+		t.Fatal("no golden module generates a secret: the test checks nothing")
 	}
 }
 

@@ -171,12 +171,29 @@ func TestGoldenModules(t *testing.T) {
 			enable := "enable = true;"
 			if len(required) > 0 {
 				err := nixtest.EvalModuleErr(t, dir, name, "{ enable = true; }")
+				var generated []string
 				for _, r := range required {
 					if strings.Contains(string(data), "createLocally || cfg.environment ? "+r+" ") || strings.Contains(string(data), "\n        "+r+" = \"") {
 						continue // a store the module creates gives it, or the module sets it
 					}
+					if strings.Contains(string(data), "cfg.generateSecrets || cfg.environment ? "+r+" ") {
+						// The module creates it on first start.
+						if err != nil && strings.Contains(err.Error(), "stops without "+r) {
+							t.Errorf("enable alone: %s is generated, yet an assertion names it: %v", r, err)
+						}
+						generated = append(generated, r)
+						continue
+					}
 					if err == nil || !strings.Contains(err.Error(), "stops without "+r) {
 						t.Errorf("enable alone: want an assertion naming %s, got %v", r, err)
+					}
+				}
+				if len(generated) > 0 {
+					err := nixtest.EvalModuleErr(t, dir, name, "{ enable = true; generateSecrets = false; }")
+					for _, r := range generated {
+						if err == nil || !strings.Contains(err.Error(), "stops without "+r) {
+							t.Errorf("generateSecrets = false: want an assertion naming %s, got %v", r, err)
+						}
 					}
 				}
 				enable += ` environmentFile = "/run/secrets/` + name + `.env";`

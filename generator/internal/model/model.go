@@ -257,6 +257,9 @@ type Required struct {
 	Secret       bool     // a password, token, key or URL with credentials
 	FileEnv      string   // NAME_FILE variant the app reads the value from, if any
 	At           string   // where the source requires it
+	// Generate: a secret only the service itself uses (a session or
+	// token signing key), which the module can create on first start.
+	Generate bool
 }
 
 // Endpoints returns the main listener, then the others.

@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nixgen/nixgen/generator/internal/choices"
 	"github.com/nixgen/nixgen/generator/internal/diag"
@@ -65,6 +68,9 @@ func service(p *model.Project, c choices.Choices) ([]string, error) {
 	}
 	if err := mainEndpoint(s, p.Name, port, warn); err != nil {
 		return nil, err
+	}
+	if s.Config != nil {
+		s.Config.Keys = settingsKeys(s.Config, s.Endpoints(), warn)
 	}
 	if s.HealthPath == "" && s.Endpoint.Name == "metrics" {
 		// A metrics exporter: what it serves answers 200 when it is up.
@@ -149,6 +155,76 @@ func configFile(c *model.ConfigFile, warn func(string, ...any)) *model.ConfigFil
 		warn("%s: found no code that parses the configuration file, so its format is unknown; services.NAME.settings writes JSON: check it", orAt(c.At))
 	}
 	return &out
+}
+
+// settingsKeys decides which of the file's keys the module declares as
+// typed options of settings: those with a value the module can write,
+// except the keys the listener options set and the keys the program
+// stops without (no default to declare; an assertion names them).
+func settingsKeys(c *model.ConfigFile, eps []model.Endpoint, warn func(string, ...any)) []model.ConfigKey {
+	taken := map[string]bool{}
+	for _, k := range c.RequiredKeys {
+		taken[k] = true
+	}
+	for _, e := range eps {
+		for _, k := range []string{e.PortKey, e.HostKey, e.ListenKey} {
+			if k != "" {
+				taken[k] = true
+			}
+		}
+	}
+	var out []model.ConfigKey
+	for _, k := range c.Keys {
+		if taken[k.Key] || !ident.ConfigKey(k.Key) {
+			continue
+		}
+		if !validDefault(k) {
+			warn("%s: the default of %s, %q, is not a %s value; services.NAME.settings leaves it untyped", orAt(k.At), k.Key, k.Default, k.Type)
+			continue
+		}
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b model.ConfigKey) int { return strings.Compare(a.Key, b.Key) })
+	out = slices.CompactFunc(out, func(a, b model.ConfigKey) bool { return a.Key == b.Key })
+	// An option cannot be a section too: a key with keys below it, or
+	// below a key the listeners set, stays freeform.
+	var keep []model.ConfigKey
+	for _, k := range out {
+		clash := false
+		for other := range taken {
+			clash = clash || strings.HasPrefix(k.Key, other+".") || strings.HasPrefix(other, k.Key+".")
+		}
+		for _, o := range out {
+			clash = clash || strings.HasPrefix(o.Key, k.Key+".") || strings.HasPrefix(k.Key, o.Key+".")
+		}
+		if !clash {
+			keep = append(keep, k)
+		}
+	}
+	return keep
+}
+
+// validDefault reports whether k's default is a value of its type.
+func validDefault(k model.ConfigKey) bool {
+	switch k.Type {
+	case model.KeyString:
+		return utf8.ValidString(k.Default)
+	case model.KeyInt:
+		_, err := strconv.ParseInt(k.Default, 10, 64)
+		return err == nil
+	case model.KeyUnsigned:
+		_, err := strconv.ParseUint(k.Default, 10, 63)
+		return err == nil
+	case model.KeyBool:
+		return k.Default == "true" || k.Default == "false"
+	case model.KeyFloat:
+		f, err := strconv.ParseFloat(k.Default, 64)
+		return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	case model.KeyStrings:
+		var l []string
+		return json.Unmarshal([]byte(k.Default), &l) == nil && l != nil && slices.IndexFunc(l, func(s string) bool { return !utf8.ValidString(s) }) < 0
+	}
+	return false
 }
 
 // endpoints reads the surface's listeners into module endpoints: names
@@ -353,9 +429,31 @@ func required(sf *model.Surface, s *model.Service) []model.Required {
 		if ident.EnvName(st.FileEnv) {
 			r.FileEnv = st.FileEnv
 		}
+		r.Generate = r.Secret && generatable(r.Name)
 		out = append(out, r)
 	}
 	return out
+}
+
+// generatable reports whether a secret named name is a key the service
+// uses by itself, to sign or encrypt its own sessions and tokens, so that
+// any long random value works and nobody else needs to know it. Passwords,
+// API tokens and URLs are shared with someone and are never generated.
+func generatable(name string) bool {
+	words := strings.Split(strings.ToUpper(name), "_")
+	has := func(w string) bool { return slices.Contains(words, w) }
+	for _, shared := range []string{"PASSWORD", "PASS", "PASSWD", "TOKEN", "API", "URL", "DSN", "SMTP", "ADMIN", "CLIENT", "PRIVATE", "PUBLIC", "VAPID", "LICENSE", "WEBHOOK"} {
+		if has(shared) {
+			return false
+		}
+	}
+	switch {
+	case has("JWT"), has("SESSION"), has("COOKIE"), has("SIGNING"), has("HMAC"), has("CSRF"):
+		return has("SECRET") || has("KEY")
+	case strings.HasSuffix(strings.ToUpper(name), "SECRET_KEY"), strings.HasSuffix(strings.ToUpper(name), "SECRET_KEY_BASE"):
+		return true
+	}
+	return false
 }
 
 func orAt(at string) string {

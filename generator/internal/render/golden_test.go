@@ -107,7 +107,14 @@ func goService() *model.Project {
 		Service: &model.Service{
 			Name: "greeter", Description: "Greets over HTTP (100% of the time)", Program: "greeter",
 			Endpoint:   model.Endpoint{Name: "http", Port: 8080, Address: "127.0.0.1", PortEnv: "GREETER_PORT", HostEnv: "GREETER_HOST", Public: true},
-			HealthPath: "/healthz", Config: &model.ConfigFile{Format: "toml", Env: "GREETER_CONFIG"},
+			HealthPath: "/healthz",
+			Config: &model.ConfigFile{Format: "toml", Env: "GREETER_CONFIG", Keys: []model.ConfigKey{
+				{Key: "allowed_origins", Type: model.KeyStrings, Default: `["https://example.org","http://localhost:3000"]`, At: "config.go:31"},
+				{Key: "log.json", Type: model.KeyBool, Default: "false", At: "config.go:29"},
+				{Key: "log.level", Type: model.KeyString, Default: "info", At: "config.go:28"},
+				{Key: "ratio", Type: model.KeyFloat, Default: "1", At: "config.go:33"},
+				{Key: "workers", Type: model.KeyUnsigned, Default: "4", At: "config.go:32"},
+			}},
 		},
 		Go: &model.GoInfo{
 			ModulePath: "example.org/greeter", GoVersion: "1.24.0", HasGoSum: true,
@@ -133,10 +140,17 @@ func storesService() *model.Project {
 				{Name: "metrics", Port: 9100, Address: "127.0.0.1", PortKey: "metrics.port", HostKey: "metrics.host"},
 				{Name: "grpc", Port: 9090, Address: "::", ListenFlag: "--grpc-listen", Public: true},
 			},
-			HealthPath: "/healthz", Config: &model.ConfigFile{Format: "yaml", Flag: "--config", Required: true},
+			HealthPath: "/healthz",
+			Config: &model.ConfigFile{Format: "yaml", Flag: "--config", Required: true, Keys: []model.ConfigKey{
+				{Key: "2fa", Type: model.KeyBool, Default: "true", At: "config.go:40"},
+				{Key: "queue.depth", Type: model.KeyInt, Default: "-1", At: "config.go:41"},
+				{Key: "queue.name", Type: model.KeyString, Default: "jobs ${x} \"q\"", At: "config.go:42"},
+			}},
 			Required: []model.Required{
 				{Name: "QUEUE_DATABASE_URL", Secret: true, At: "config.go:12"},
 				{Name: "QUEUE_TOKEN", Secret: true, FileEnv: "QUEUE_TOKEN_FILE", At: "config.go:20"},
+				{Name: "QUEUE_SESSION_SECRET", Secret: true, Generate: true, At: "config.go:22"},
+				{Name: "QUEUE_JWT_SECRET", Secret: true, FileEnv: "QUEUE_JWT_SECRET_FILE", Generate: true, At: "config.go:24"},
 			},
 			Stores: []model.Store{
 				{Kind: model.Postgres, Var: "QUEUE_DATABASE_URL", URL: true, At: "config.go:12"},

@@ -72,6 +72,8 @@ func (c *cursor) nix(v any) (string, error) {
 		return v.layout(c.indent(), false), nil
 	case nixConcat:
 		return v.layout(c.indent(), utf8.RuneCount(c.line())), nil
+	case optionTree:
+		return v.layout(c.indent()), nil
 	}
 	return "", fmt.Errorf("nix: %T is not a Nix value", v)
 }

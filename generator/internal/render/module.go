@@ -33,11 +33,14 @@ type moduleView struct {
 	Postgres, Redis                             *storeView // stores the module can create
 	After, Requires                             nixConcat  // the unit's ordering and requirements
 	SupplementaryGroups                         string     // Nix, "" for none
-	// CredentialVars: the secrets exported from credentials, as shell
-	// words inside a Nix indented string; CredentialScript names the
-	// script (Nix).
+	// CredentialVars: the secrets exported from credentials, and
+	// Generated: the secrets created on first start (each the variable
+	// and, when the app reads one, its *_FILE variable), as shell words
+	// inside a Nix indented string; SecretsScript names the script that
+	// does both (Nix), GenerateDoc documents generateSecrets.
 	CredentialVars                    []string
-	CredentialScript                  string
+	Generated                         []string
+	SecretsScript, GenerateDoc        string
 	Warnings                          []string // Nix expressions of lists of warnings
 	WorkingDirectory                  string
 	Hardening                         []binding
@@ -57,6 +60,10 @@ type configView struct {
 	Format, FileName, Doc string
 	Required              bool
 	Defaults              []binding // settings the listener options set
+	// Options are the typed keys; Prune: they default to null, and the
+	// file leaves out what is null.
+	Options optionTree
+	Prune   bool
 }
 
 // storeView is a backing store created on the host: the variable that
@@ -182,10 +189,17 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 	if c := s.Config; c != nil {
 		file := s.Name + "." + c.Format
 		v.Config = &configView{Format: escape.NixAttrName(c.Format), FileName: escape.NixString(file), Required: c.Required, Defaults: defaults}
-		when := "lib.optionals (cfg.settings != { })"
-		whenAttrs := "lib.optionalAttrs (cfg.settings != { })"
+		always := c.Required || len(defaults) > 0
+		v.Config.Options = settingOptions(c.Keys, file, !always)
+		v.Config.Prune = !always && len(c.Keys) > 0
+		settings := "cfg.settings"
+		if v.Config.Prune {
+			settings = "settings"
+		}
+		when := "lib.optionals (" + settings + " != { })"
+		whenAttrs := "lib.optionalAttrs (" + settings + " != { })"
 		passed := "when not empty"
-		if c.Required || len(defaults) > 0 {
+		if always {
 			when, whenAttrs, passed = "", "", "always"
 		}
 		via := ""
@@ -209,8 +223,16 @@ func Module(s *model.Service, lang model.Language) ([]byte, error) {
 
 	v.After = nixConcat{{Items: []string{`"network-online.target"`}}}
 	provided := v.stores(s)
+	var generated []string
 	for _, r := range s.Required {
 		v.requirement(s, r, provided[r.Name])
+		if r.Generate {
+			generated = append(generated, r.Name)
+		}
+	}
+	if len(generated) > 0 {
+		v.GenerateDoc = escape.NixString("Create " + andList(generated) + " on first start when neither environmentFile nor credentials gives " +
+			map[bool]string{true: "it", false: "them"}[len(generated) == 1] + ": 32 random bytes in hex, kept in the service's state directory (secrets/, umask 077) so that sessions and tokens survive restarts. Turn off to give every secret yourself.")
 	}
 	if c := s.Config; c != nil {
 		opt := "services." + escape.NixAttrName(s.Name)
@@ -302,6 +324,16 @@ func (v *moduleView) requirement(s *model.Service, r model.Required, createdBy s
 	if createdBy != "" {
 		ways = "turn on " + opt + "." + strings.TrimPrefix(createdBy, "cfg.") + ", or " + ways
 	}
+	if r.Generate {
+		checks = append([]string{"cfg.generateSecrets"}, checks...)
+		ways = "turn on " + opt + ".generateSecrets, or " + ways
+		words := escape.ShellWord(r.Name)
+		if r.FileEnv != "" {
+			words += " " + escape.ShellWord(r.FileEnv)
+		}
+		v.Generated = append(v.Generated, escape.NixIndented(words))
+		v.SecretsScript = escape.NixString(escape.NixStoreName(s.Name + "-secrets"))
+	}
 	switch {
 	case r.FileEnv != "":
 		cred := "cfg.credentials ? " + escape.NixAttrName(r.Name)
@@ -314,7 +346,7 @@ func (v *moduleView) requirement(s *model.Service, r model.Required, createdBy s
 		checks = append(checks, "cfg.credentials ? "+escape.NixAttrName(r.Name))
 		ways += ", or give the file in " + opt + ".credentials." + r.Name
 		v.CredentialVars = append(v.CredentialVars, escape.NixIndented(escape.ShellWord(r.Name)))
-		v.CredentialScript = escape.NixString(escape.NixStoreName(s.Name + "-credentials"))
+		v.SecretsScript = escape.NixString(escape.NixStoreName(s.Name + "-secrets"))
 	}
 	what := r.Name
 	if len(r.Alternatives) > 0 {
@@ -449,7 +481,9 @@ func vmTestEnv(s *model.Service) (file string, lines []string) {
 		created[st.Var] = true // the module creates the store and names it
 	}
 	for _, r := range s.Required {
-		if !created[r.Name] {
+		// A secret the module generates is left to it: the test proves
+		// that the service starts with what the module makes.
+		if !created[r.Name] && !r.Generate {
 			lines = append(lines, escape.NixIndented(r.Name+"="+testValue(r.Name)))
 		}
 	}
