@@ -442,7 +442,7 @@ func required(sf *model.Surface, s *model.Service) []model.Required {
 func generatable(name string) bool {
 	words := strings.Split(strings.ToUpper(name), "_")
 	has := func(w string) bool { return slices.Contains(words, w) }
-	for _, shared := range []string{"PASSWORD", "PASS", "PASSWD", "TOKEN", "API", "URL", "DSN", "SMTP", "ADMIN", "CLIENT", "PRIVATE", "PUBLIC", "VAPID", "LICENSE", "WEBHOOK"} {
+	for _, shared := range []string{"PASSWORD", "PASS", "PASSWD", "API", "URL", "DSN", "SMTP", "ADMIN", "CLIENT", "PRIVATE", "PUBLIC", "VAPID", "LICENSE", "WEBHOOK"} {
 		if has(shared) {
 			return false
 		}

@@ -139,3 +139,58 @@ func TestServiceReadings(t *testing.T) {
 		t.Errorf("config %+v, want the positional file", s.Config)
 	}
 }
+
+// The module declares a typed option for each key with a default it can
+// write, and leaves to the freeform part the keys the listener options
+// set, the keys the program stops without, defaults of the wrong type and
+// keys that would make an option a section.
+func TestSettingsKeys(t *testing.T) {
+	p := serverProject(&model.Surface{
+		Listeners: []model.Listener{{Name: "http", Port: 8080, AddrKey: "server.listen", At: "config.rs:3"}},
+		Config: &model.ConfigFile{Format: "toml", Flag: "--config", Required: true, RequiredKeys: []string{"site.url"}, Keys: []model.ConfigKey{
+			{Key: "workers", Type: model.KeyUnsigned, Default: "4"},
+			{Key: "log.level", Type: model.KeyString, Default: "info"},
+			{Key: "server.listen", Type: model.KeyString, Default: "0.0.0.0:8080"},  // a listener's
+			{Key: "site.url", Type: model.KeyString, Default: ""},                   // required
+			{Key: "retries", Type: model.KeyInt, Default: "three"},                  // not an int
+			{Key: "offset", Type: model.KeyUnsigned, Default: "-1"},                 // not unsigned
+			{Key: "cache", Type: model.KeyBool, Default: "true"},                    // a section below
+			{Key: "cache.size", Type: model.KeyUnsigned, Default: "100"},            //
+			{Key: "server.listen.backlog", Type: model.KeyUnsigned, Default: "128"}, // below a listener key
+			{Key: "origins", Type: model.KeyStrings, Default: `["https://a.example"]`},
+			{Key: "ratio", Type: model.KeyFloat, Default: "0.5"},
+			{Key: "weird key", Type: model.KeyString, Default: "x"}, // not a key nixgen writes
+			{Key: "workers", Type: model.KeyUnsigned, Default: "4"}, // twice
+		}},
+	})
+	warnings, err := service(p, choices.Choices{Service: choices.ServiceAuto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, k := range p.Service.Config.Keys {
+		got = append(got, k.Key)
+	}
+	want := []string{"log.level", "origins", "ratio", "workers"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if n := strings.Count(strings.Join(warnings, "\n"), "leaves it untyped"); n != 2 {
+		t.Errorf("want a warning for each of the 2 defaults of the wrong type, got %q", warnings)
+	}
+}
+
+// Only keys the service keeps to itself are generated; anything someone
+// else must know is given by the user.
+func TestGeneratable(t *testing.T) {
+	for name, want := range map[string]bool{
+		"JWT_SECRET": true, "SESSION_SECRET": true, "APP_SESSION_KEY": true, "COOKIE_SECRET": true,
+		"TOKEN_SIGNING_KEY": true, "SECRET_KEY": true, "DJANGO_SECRET_KEY": true, "SECRET_KEY_BASE": true, "CSRF_SECRET": true,
+		"ADMIN_TOKEN": false, "SMTP_PASSWORD": false, "DATABASE_URL": false, "API_KEY": false, "JWT_PUBLIC_KEY": false,
+		"JWT_PRIVATE_KEY": false, "VAPID_PRIVATE_KEY": false, "SESSION_STORE_URL": false, "OAUTH_CLIENT_SECRET": false, "SESSION": false,
+	} {
+		if got := generatable(name); got != want {
+			t.Errorf("generatable(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
