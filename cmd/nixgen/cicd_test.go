@@ -257,7 +257,14 @@ case $1 in
   --force) touch "$STUB_STATE/ufw-active" ;;
 esac`,
 	"apt-get": `echo "apt-get $*" >>"$STUB_STATE/log"
-case $* in *install*caddy*) printf '#!/bin/sh\n' >"$STUB_BIN/caddy"; chmod +x "$STUB_BIN/caddy" ;; esac`,
+case $* in *install*caddy*) printf '#!/bin/sh\n' >"$STUB_BIN/caddy"; chmod +x "$STUB_BIN/caddy" ;; esac
+[ "$1" = install ] && for a; do case $a in -* | install) ;; *) touch "$STUB_STATE/dpkg-$a" ;; esac; done
+exit 0`,
+	// Ubuntu 24.04's names: the t64 libraries exist, their old names not.
+	"dpkg-query": `for a; do :; done; [ -e "$STUB_STATE/dpkg-$a" ] && echo "install ok installed"`,
+	"apt-cache": `[ "$1" = policy ] || exit 1
+case $2 in libssl3 | libcurl4 | libasound2) exit 0 ;; esac
+printf '%s:\n  Installed: (none)\n  Candidate: 1.0-1\n' "$2"`,
 	"curl": `echo 000; exit 7`,
 	"ss":   `exit 0`,
 }
@@ -354,6 +361,10 @@ func TestGoldenSetupIdempotent(t *testing.T) {
 				if !strings.Contains(log, "useradd ") || !strings.Contains(log, "systemctl enable") {
 					t.Errorf("the first run did not create the user and enable the unit; calls:\n%s", log)
 				}
+				// The libraries it links, by this release's names.
+				if text, _ := os.ReadFile(setup); strings.Contains(string(text), "'libssl3t64|libssl3'") && !strings.Contains(log, "apt-get install -y -qq libssl3t64") {
+					t.Errorf("the first run did not install libssl3t64; calls:\n%s", log)
+				}
 				after := treeHash(t, root)
 				second, log := run(args...)
 				if got := treeHash(t, root); got != after {
@@ -393,6 +404,14 @@ func TestGoldenSetupIdempotent(t *testing.T) {
 						t.Errorf("%s has mode %o, want %o", rel, got, want)
 					}
 				}
+				// A secret only the service uses is made: a random key.
+				text, _ := os.ReadFile(setup)
+				envText, _ := os.ReadFile(filepath.Join(root, "etc", name, name+".env"))
+				for _, m := range regexp.MustCompile(`printf '%s=%s\\n' '([A-Z0-9_]+)'`).FindAllStringSubmatch(string(text), -1) {
+					if !regexp.MustCompile(`(?m)^` + m[1] + `=[0-9a-f]{64}$`).Match(envText) {
+						t.Errorf("the environment file has no random %s:\n%s", m[1], envText)
+					}
+				}
 				sudoers, _ := os.ReadFile(filepath.Join(root, "etc", "sudoers.d", name+"-deploy"))
 				if !strings.Contains(string(sudoers), "deployer ALL=(root) NOPASSWD: /usr/local/sbin/"+name+"-deploy\n") {
 					t.Errorf("sudoers rule:\n%s", sudoers)
@@ -428,8 +447,8 @@ func TestGoldenSetupIdempotent(t *testing.T) {
 
 // TestGoldenInstallCheck runs `deploy/install.sh check` (what the workflow
 // and the host run before installing) on an executable of this machine, on
-// the same executable with its loader moved into /nix/store, and on a file
-// that is not ELF.
+// the same executable with its loader moved into /nix/store or linking a
+// library this machine lacks, and on a file that is not ELF.
 func TestGoldenInstallCheck(t *testing.T) {
 	nixtest.Require(t, "readelf")
 	scripts := goldenFiles(t, `^deploy/install\.sh$`)
@@ -463,8 +482,17 @@ func TestGoldenInstallCheck(t *testing.T) {
 	nixLinked := bytes.Clone(data)
 	copy(nixLinked[interp.Off:], append(nixLoader, 0))
 
+	// The same executable asking for a library no machine has: its
+	// DT_NEEDED libc.so.6 renamed in place.
+	i := bytes.Index(data, []byte("\x00libc.so.6\x00"))
+	if i < 0 {
+		t.Fatalf("%s does not link libc.so.6", exe)
+	}
+	missingLib := bytes.Clone(data)
+	copy(missingLib[i+1:], "libQ")
+
 	dir := t.TempDir()
-	files := map[string][]byte{"native": data, "nix-linked": nixLinked, "text": []byte("#!/bin/sh\necho hi\n")}
+	files := map[string][]byte{"native": data, "nix-linked": nixLinked, "missing-lib": missingLib, "text": []byte("#!/bin/sh\necho hi\n")}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o755); err != nil {
 			t.Fatal(err)
@@ -480,6 +508,9 @@ func TestGoldenInstallCheck(t *testing.T) {
 		}
 		if out, err := check("nix-linked"); err == nil || !strings.Contains(out, "linked against Nix (/nix/store/") {
 			t.Errorf("%s check nix-linked: want a refusal naming the Nix loader, got %v\n%s", script, err, out)
+		}
+		if out, err := check("missing-lib"); err == nil || !strings.Contains(out, "needs libQ.so.6, which this machine lacks") {
+			t.Errorf("%s check missing-lib: want a refusal naming libQ.so.6, got %v\n%s", script, err, out)
 		}
 		if out, err := check("text"); err == nil || !strings.Contains(out, "not an ELF executable") {
 			t.Errorf("%s check text: want a refusal, got %v\n%s", script, err, out)

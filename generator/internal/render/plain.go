@@ -134,7 +134,9 @@ func plain(p *model.Project, opts model.CI) (Files, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	setup, err := execute("plain-setup.sh.tmpl", newSetupView(s, h))
+	libraries, ws := plainLibraries(p)
+	warnings = append(warnings, ws...)
+	setup, err := execute("plain-setup.sh.tmpl", newSetupView(s, h, libraries))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,6 +188,39 @@ var aptPackages = map[string][]string{
 	"xz":         {"liblzma-dev"},
 	"zlib":       {"zlib1g-dev"},
 	"zstd":       {"libzstd-dev"},
+}
+
+// runtimePackages are the Debian/Ubuntu packages holding the shared
+// library a native input links, for the host: alternatives separated by
+// "|", newest release first (Ubuntu 24.04 renamed some with t64). Build
+// inputs only: native build inputs are tools of the build.
+var runtimePackages = map[string]string{
+	"alsa-lib": "libasound2t64|libasound2",
+	"bzip2":    "libbz2-1.0",
+	"curl":     "libcurl4t64|libcurl4",
+	"libgit2":  "libgit2-1.7|libgit2-1.5|libgit2-1.1",
+	"libpq":    "libpq5",
+	"openssl":  "libssl3t64|libssl3",
+	"sqlite":   "libsqlite3-0",
+	"udev":     "libudev1",
+	"xz":       "liblzma5",
+	"zlib":     "zlib1g",
+	"zstd":     "libzstd1",
+}
+
+// plainLibraries lists the runtime packages of what p links, sorted, and
+// warns about linked inputs without a known package (install.sh's check
+// then names the missing library).
+func plainLibraries(p *model.Project) ([]string, []string) {
+	var pkgs, warnings []string
+	for _, in := range append(append([]string(nil), p.Native.BuildInputs...), p.Native.LinuxBuildInputs...) {
+		if pkg, ok := runtimePackages[in]; ok {
+			pkgs = append(pkgs, pkg)
+		} else {
+			warnings = append(warnings, fmt.Sprintf("--target plain: no Ubuntu runtime package known for %s; install it on the host (deploy/install.sh check names a library the binary lacks)", in))
+		}
+	}
+	return model.SortStrings(pkgs), warnings
 }
 
 // buildTools are what the build's own steps need in a bare image: git for
@@ -424,6 +459,11 @@ type setupView struct {
 	// Databases: the variables naming a database server, each with the
 	// server's default port, whose reachability the summary reports.
 	Databases []databaseCheck
+	// Libraries: the runtime packages to install, one shell word of
+	// alternatives separated by "|", the packages by spaces; "" for none.
+	Libraries string
+	// Generated: secrets setup.sh writes random values for, shell words.
+	Generated []string
 }
 
 // databaseCheck is a variable holding a database URL (a shell word) and
@@ -432,7 +472,7 @@ type databaseCheck struct {
 	Var, Port string
 }
 
-func newSetupView(s *model.Service, h *plainHost) setupView {
+func newSetupView(s *model.Service, h *plainHost, libraries []string) setupView {
 	v := setupView{
 		Title:       h.Name,
 		Name:        escape.ShellQuote(h.Name),
@@ -468,6 +508,13 @@ func newSetupView(s *model.Service, h *plainHost) setupView {
 			if r.At != "" {
 				note += ", read at " + r.At
 			}
+			if r.Generate {
+				// setup.sh appends the value below the comments.
+				lines = append(lines, "# "+r.Name+note+": a random key setup.sh made, below.")
+				v.Generated = append(v.Generated, escape.ShellQuote(r.Name))
+				v.Required = append(v.Required, escape.ShellQuote(r.Name))
+				continue
+			}
 			lines = append(lines, "# "+r.Name+note+":", "#"+r.Name+"=")
 			v.Required = append(v.Required, escape.ShellQuote(strings.Join(append([]string{r.Name}, r.Alternatives...), "|")))
 		}
@@ -489,6 +536,9 @@ func newSetupView(s *model.Service, h *plainHost) setupView {
 	}
 	for _, l := range lines {
 		v.EnvLines = append(v.EnvLines, escape.ShellQuote(l))
+	}
+	if len(libraries) > 0 {
+		v.Libraries = escape.ShellQuote(strings.Join(libraries, " "))
 	}
 	return v
 }
