@@ -447,7 +447,7 @@ func nixStrings(ss []string) []string {
 
 // vmTestScript is the Python test driver script for the VM test, one line
 // of a Nix indented string per line: the unit, every listener's port, the
-// health route on the main one.
+// health route on the main one, the secrets the module generates.
 func vmTestScript(s *model.Service) []string {
 	lines := []string{"machine.wait_for_unit(" + escape.PythonString(s.Name+".service") + ")"}
 	for _, e := range s.Endpoints() {
@@ -465,6 +465,14 @@ func vmTestScript(s *model.Service) []string {
 		url := "http://" + s.ProbeHost() + ":" + strconv.Itoa(s.Port) + s.HealthPath
 		curl := escape.ShellCommand("curl", "--fail", "--silent", "--show-error", url)
 		lines = append(lines, "machine.succeed("+escape.PythonString(curl)+")")
+	}
+	for _, r := range s.Required {
+		if r.Generate {
+			// Made on first start, private to the service (DynamicUser
+			// keeps its state under /var/lib/private).
+			file := "/var/lib/private/" + s.Name + "/secrets/" + r.Name
+			lines = append(lines, "machine.succeed("+escape.PythonString(escape.ShellCommand("test", "-s", file))+")")
+		}
 	}
 	for i, l := range lines {
 		lines[i] = escape.NixIndented(l)
