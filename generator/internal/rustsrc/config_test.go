@@ -563,11 +563,12 @@ fn default_workers() -> u16 { 2 }
 
 impl Conf {
     pub fn load() -> Result<Self, config::ConfigError> {
+        // An unreadable default first: still a default, of unknown value.
         Config::builder()
+            .set_default("secret", std::env::var("SECRET").unwrap_or_default())?
             .set_default("bind", "0.0.0.0:6100")?
             .set_default("workers", 8)?
             .set_default("origins", vec!["https://a.example"])?
-            .set_default("secret", std::env::var("SECRET").unwrap_or_default())?
             .add_source(File::with_name("/etc/orca.toml"))
             .add_source(Environment::with_prefix("orca").separator("__"))
             .build()?
@@ -576,9 +577,9 @@ impl Conf {
 }
 `)
 	want = []model.ConfigKey{
-		{Key: "bind", Type: model.KeyString, Default: "0.0.0.0:6100", At: "src/conf.rs:17"},
-		{Key: "origins", Type: model.KeyStrings, Default: `["https://a.example"]`, At: "src/conf.rs:19"},
-		{Key: "workers", Type: model.KeyUnsigned, Default: "8", At: "src/conf.rs:18"},
+		{Key: "bind", Type: model.KeyString, Default: "0.0.0.0:6100", At: "src/conf.rs:19"},
+		{Key: "origins", Type: model.KeyStrings, Default: `["https://a.example"]`, At: "src/conf.rs:21"},
+		{Key: "workers", Type: model.KeyUnsigned, Default: "8", At: "src/conf.rs:20"},
 	}
 	if s.Config == nil {
 		t.Fatal("no configuration file")
