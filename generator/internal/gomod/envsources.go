@@ -438,11 +438,14 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 	for i := range st.NumFields() {
 		f := st.Field(i)
 		tag := reflect.StructTag(st.Tag(i))
-		key := f.Name()
+		// Without a tag, decoders match the field's name in lower case
+		// (yaml.v3) or in any case (viper, encoding/json, toml); a tag's
+		// name is the file's, in its case.
+		key, exact := strings.ToLower(f.Name()), false
 		for _, k := range []string{"koanf", "mapstructure", "yaml", "toml", "json"} {
 			if v, ok := tag.Lookup(k); ok {
 				if n, _, _ := strings.Cut(v, ","); n != "" {
-					key = n
+					key, exact = n, true
 				}
 				if v == "-" {
 					key = ""
@@ -510,7 +513,7 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 			}
 		}
 		if key != "" && (!env || tag.Get("yaml") != "" || tag.Get("toml") != "" || tag.Get("koanf") != "" || tag.Get("mapstructure") != "") {
-			s = sc.t.addKey(get(), keyPrefix+key)
+			s = sc.t.addKey(get(), keyPrefix+key, exact)
 		}
 	}
 }

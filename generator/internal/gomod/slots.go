@@ -19,7 +19,7 @@ type slot struct {
 	names    []string
 	envs     []string
 	flags    []string // with their dashes
-	keys     []string // dotted configuration keys
+	keys     []string // dotted configuration keys, as the file spells them
 	def      string
 	hasDef   bool
 	intDef   bool      // the default is an integer
@@ -45,10 +45,14 @@ type slots struct {
 	byEnv   map[string]*slot
 	byFlag  map[string]*slot // flag name without dashes
 	byKey   map[string]*slot // lower-case dotted key
+	// exactKeys are the keys spelled by a struct tag, which the file
+	// must spell so (yaml.v3 and encoding/json's exact decoders and
+	// koanf match keys by case), lower-cased.
+	exactKeys map[string]bool
 }
 
 func newSlots() *slots {
-	return &slots{byObj: map[objKey]*slot{}, byField: map[types.Object][]objKey{}, byEnv: map[string]*slot{}, byFlag: map[string]*slot{}, byKey: map[string]*slot{}}
+	return &slots{byObj: map[objKey]*slot{}, byField: map[types.Object][]objKey{}, byEnv: map[string]*slot{}, byFlag: map[string]*slot{}, byKey: map[string]*slot{}, exactKeys: map[string]bool{}}
 }
 
 func (t *slots) add(at token.Pos) *slot {
@@ -114,14 +118,15 @@ func (t *slots) flag(name, dashes string, at token.Pos) *slot {
 	return s
 }
 
+// key is the slot of a configuration key as the program names it to
+// viper or koanf; keys match without regard to case (viper ignores it).
 func (t *slots) key(k string, at token.Pos) *slot {
-	k = strings.ToLower(k)
-	if s, ok := t.byKey[k]; ok {
+	if s, ok := t.byKey[strings.ToLower(k)]; ok {
 		return s.find()
 	}
 	s := t.add(at)
 	s.keys = append(s.keys, k)
-	t.byKey[k] = s
+	t.byKey[strings.ToLower(k)] = s
 	return s
 }
 
@@ -143,15 +148,35 @@ func (t *slots) addEnv(s *slot, name string, at token.Pos) *slot {
 	return s
 }
 
-func (t *slots) addKey(s *slot, k string) *slot {
-	k = strings.ToLower(k)
-	if o, ok := t.byKey[k]; ok {
-		return t.merge(s, o)
+// addKey ties a configuration key to s. exact: a struct tag spells it,
+// and the file must spell it so.
+func (t *slots) addKey(s *slot, k string, exact bool) *slot {
+	lk := strings.ToLower(k)
+	if exact {
+		t.exactKeys[lk] = true
 	}
-	s = s.find()
-	s.keys = appendNew(s.keys, k)
-	t.byKey[k] = s
+	if o, ok := t.byKey[lk]; ok {
+		s = t.merge(s, o)
+	} else {
+		s = s.find()
+		t.byKey[lk] = s
+	}
+	s.keys = appendKey(s.keys, k, exact)
 	return s
+}
+
+// appendKey adds a key unless the list has it in any case; a key spelled
+// exactly replaces another spelling.
+func appendKey(keys []string, k string, exact bool) []string {
+	for i, o := range keys {
+		if strings.EqualFold(o, k) {
+			if exact {
+				keys[i] = k
+			}
+			return keys
+		}
+	}
+	return append(keys, k)
 }
 
 // merge makes a and b one slot; the older one keeps its default.
@@ -174,7 +199,7 @@ func (t *slots) merge(a, b *slot) *slot {
 		a.flags = appendNew(a.flags, n)
 	}
 	for _, n := range b.keys {
-		a.keys = appendNew(a.keys, n)
+		a.keys = appendKey(a.keys, n, t.exactKeys[strings.ToLower(n)])
 	}
 	if !a.hasDef && b.hasDef {
 		a.def, a.hasDef, a.intDef, a.at = b.def, true, b.intDef, b.at
