@@ -397,9 +397,14 @@ struct Server {
     workers: u16,
     #[serde(flatten)]
     tls: Tls,
+    #[serde(flatten)]
+    proxy: Option<Proxy>,
 }
 #[derive(serde::Deserialize)]
 struct Tls { #[serde(default)] tls_enabled: bool }
+// Flattened as an Option: writing its key turns it on.
+#[derive(serde::Deserialize)]
+struct Proxy { #[serde(default)] proxy_protocol: bool }
 // Writing a key of an Option section turns it on: none offered.
 #[derive(serde::Deserialize)]
 struct Web { bind_addr: String, #[serde(default)] gzip: bool }

@@ -393,21 +393,21 @@ func (a *analyzer) structFields(src *configSource, typ string, keys []string, de
 			// The section's own Default gives its fields under figment's
 			// defaults when this struct's Default is the section type's.
 			innerChain := chain && !fa.skipSerialize && a.sectionIsDefault(si, typ, c.field, fa)
+			n := len(*out)
 			if flatten {
 				a.structFields(src, nested, keys, depth+1, innerChain, out)
-				continue
-			}
-			n := len(*out)
-			a.structFields(src, nested, append(append([]string(nil), keys...), key), depth+1, innerChain, out)
-			if c.optional || c.hasDef {
-				for i := n; i < len(*out); i++ {
-					(*out)[i].inOptional = true
+			} else {
+				a.structFields(src, nested, append(append([]string(nil), keys...), key), depth+1, innerChain, out)
+				if c.optional || c.hasDef {
+					for i := n; i < len(*out); i++ {
+						(*out)[i].inOptional = true
+					}
 				}
 			}
-			// Writing a key of the section makes the section present: an
-			// Option section then means something (a feature turned on),
-			// and a section with a default then needs every key it has
-			// without one.
+			// Writing a key of the section (or of a flattened struct)
+			// makes it present: an Option then means something (a
+			// feature turned on), and a section with a default then
+			// needs every key it has without one.
 			drop := c.optional
 			for _, g := range (*out)[n:] {
 				if c.hasDef && !g.hasDef && !g.optional {
