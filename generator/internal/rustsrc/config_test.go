@@ -275,6 +275,8 @@ struct Config {
     peers: Vec<String>,
     workers: usize,
     motd: Option<String>,
+    name: String,
+    tags: Vec<String>,
 }
 impl Default for Config {
     fn default() -> Self {
@@ -287,18 +289,22 @@ impl Default for Config {
             peers: vec!["a.example".to_string(), String::from("b.example")],
             workers: num_cpus::get(),
             motd: Some("hi".into()),
+            name: String::new(),
+            tags: Vec::new(),
         }
     }
 }
 `,
 		// workers: a default nixgen cannot read is no default it knows.
 		want: []model.ConfigKey{
-			{Key: "debug", Type: model.KeyBool, Default: "true", At: "src/config.rs:20"},
-			{Key: "listen", Type: model.KeyString, Default: "0.0.0.0", At: "src/config.rs:17"},
-			{Key: "offset", Type: model.KeyInt, Default: "3", At: "src/config.rs:19"},
-			{Key: "peers", Type: model.KeyStrings, Default: `["a.example","b.example"]`, At: "src/config.rs:22"},
-			{Key: "port", Type: model.KeyUnsigned, Default: "8080", At: "src/config.rs:18"},
-			{Key: "ratio", Type: model.KeyFloat, Default: "0.5", At: "src/config.rs:21"},
+			{Key: "debug", Type: model.KeyBool, Default: "true", At: "src/config.rs:22"},
+			{Key: "listen", Type: model.KeyString, Default: "0.0.0.0", At: "src/config.rs:19"},
+			{Key: "name", Type: model.KeyString, Default: "", At: "src/config.rs:27"},
+			{Key: "offset", Type: model.KeyInt, Default: "3", At: "src/config.rs:21"},
+			{Key: "peers", Type: model.KeyStrings, Default: `["a.example","b.example"]`, At: "src/config.rs:24"},
+			{Key: "port", Type: model.KeyUnsigned, Default: "8080", At: "src/config.rs:20"},
+			{Key: "ratio", Type: model.KeyFloat, Default: "0.5", At: "src/config.rs:23"},
+			{Key: "tags", Type: model.KeyStrings, Default: "[]", At: "src/config.rs:28"},
 		},
 	}, {
 		name: "field defaults: bare, a function, Default::default",

@@ -538,6 +538,9 @@ func (a *analyzer) keyDefault(kt model.KeyType, e expr, ok bool) *model.ConfigKe
 	if !ok || e.node == nil {
 		return nil
 	}
+	if typeDefault(e) {
+		return &model.ConfigKey{Type: kt, Default: zeroValue(kt), At: e.p.at(e.node)}
+	}
 	var v string
 	if kt == model.KeyStrings {
 		list, ok := a.stringList(e)
@@ -561,8 +564,32 @@ func (a *analyzer) keyDefault(kt model.KeyType, e expr, ok bool) *model.ConfigKe
 	return &model.ConfigKey{Type: kt, Default: v, At: e.p.at(e.node)}
 }
 
-// stringList reads a list of strings: `vec!["a".into()]`, `Vec::new()`,
-// `Default::default()`, `["a"].into()`.
+// typeDefault reports whether e is its type's Default: `Default::default()`,
+// `String::new()`, `u16::default()`, `Vec::new()` (rustc has checked it is
+// of the field's type).
+func typeDefault(e expr) bool {
+	p, n := e.p, e.node
+	if n.Type() != "call_expression" || len(args(n)) != 0 {
+		return false
+	}
+	fn := n.ChildByFieldName("function")
+	if fn == nil || fn.Type() != "scoped_identifier" {
+		return false
+	}
+	path := fn.ChildByFieldName("path")
+	switch p.lastSegment(fn) {
+	case "default":
+		return true
+	case "new":
+		switch p.lastSegment(path) {
+		case "String", "PathBuf", "Vec":
+			return true
+		}
+	}
+	return false
+}
+
+// stringList reads a list of strings: `vec!["a".into()]`, `["a"].into()`.
 func (a *analyzer) stringList(e expr) ([]string, bool) {
 	p, n := e.p, e.node
 	switch n.Type() {
@@ -604,16 +631,6 @@ func (a *analyzer) stringList(e expr) ([]string, bool) {
 			return nil, false
 		}
 		switch fn.Type() {
-		case "scoped_identifier": // Vec::new(), Default::default()
-			path := fn.ChildByFieldName("path")
-			if path == nil {
-				return nil, false
-			}
-			switch name := p.lastSegment(fn); {
-			case name == "new" && p.lastSegment(path) == "Vec",
-				name == "default" && (p.lastSegment(path) == "Default" || p.lastSegment(path) == "Vec"):
-				return []string{}, true
-			}
 		case "field_expression": // ["a"].into(), [..].to_vec()
 			switch p.lastSegment(fn) {
 			case "into", "to_vec", "to_owned":
