@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 // scan is the surface analysis of one command: its parsed packages (the
@@ -59,6 +61,12 @@ type scan struct {
 	formats      []format
 	unknown      []string
 	configExited []*slot // config values whose loading exits on error
+	// optionalSections are the lower-case key prefixes of sections held
+	// by a pointer: the file turns them on by having them.
+	optionalSections []string
+	// keyFields are the lower-case keys of the file a struct tag or name
+	// gives each field: a field's default is its keys'.
+	keyFields map[objKey][]string
 }
 
 // tuplePart is the k-th result of a call, assigned to a variable.
@@ -307,7 +315,15 @@ func (sc *scan) collect() {
 		}
 		for _, e := range exprs {
 			if c := constOf(sc.info, e); c != nil && sc.defaults[e] {
-				sc.t.obj(o).setDef(c, e.Pos())
+				if s := sc.t.obj(o); s.setDef(c, e.Pos()) {
+					s.find().defFrom = origin{obj: o}
+				}
+				break
+			}
+		}
+		for _, e := range exprs {
+			if list, ok := sc.constStrings(e); ok && sc.defaults[e] {
+				sc.t.obj(o).setList(list, e.Pos(), origin{obj: o})
 				break
 			}
 		}
@@ -377,6 +393,27 @@ func (sc *scan) str(e ast.Expr) (string, bool) {
 		return v.lit, true
 	}
 	return "", false
+}
+
+// constStrings reads a []string literal of constants: []string{"a", "b"}.
+func (sc *scan) constStrings(e ast.Expr) ([]string, bool) {
+	cl, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	sl, ok := sc.info.TypeOf(cl).(*types.Slice)
+	if !ok || keyType(sl) != model.KeyStrings {
+		return nil, false
+	}
+	out := []string{}
+	for _, el := range cl.Elts {
+		s, ok := constString(sc.info, el)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
 }
 
 func posOf(o types.Object) token.Pos {

@@ -208,7 +208,10 @@ func (sc *scan) viperCall(c *ast.CallExpr, name string) {
 	case "SetDefault":
 		if k, ok := key(); ok && len(c.Args) == 2 {
 			s := sc.t.key(k, c.Pos())
-			s.setDef(constOf(info, c.Args[1]), c.Args[1].Pos())
+			s.setKeyDef(k, constOf(info, c.Args[1]), info.TypeOf(c.Args[1]), c.Args[1].Pos())
+			if list, ok := sc.constStrings(c.Args[1]); ok {
+				s.setList(list, c.Args[1].Pos(), origin{key: strings.ToLower(k), at: c.Args[1].Pos()})
+			}
 		}
 	case "BindEnv":
 		if k, ok := key(); ok {
@@ -438,11 +441,14 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 	for i := range st.NumFields() {
 		f := st.Field(i)
 		tag := reflect.StructTag(st.Tag(i))
-		key := f.Name()
+		// Without a tag, decoders match the field's name in lower case
+		// (yaml.v3) or in any case (viper, encoding/json, toml); a tag's
+		// name is the file's, in its case.
+		key, exact := strings.ToLower(f.Name()), false
 		for _, k := range []string{"koanf", "mapstructure", "yaml", "toml", "json"} {
 			if v, ok := tag.Lookup(k); ok {
 				if n, _, _ := strings.Cut(v, ","); n != "" {
-					key = n
+					key, exact = n, true
 				}
 				if v == "-" {
 					key = ""
@@ -472,6 +478,10 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 			kp := keyPrefix
 			if key != "" && !f.Anonymous() {
 				kp += key + "."
+				if _, ptr := f.Type().(*types.Pointer); ptr {
+					// A section the file turns on by having it.
+					sc.optionalSections = append(sc.optionalSections, strings.ToLower(kp))
+				}
 			}
 			sc.walkStruct(f.Type(), f, sub, kp, seen, env)
 			continue
@@ -492,15 +502,17 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 				s = sc.t.addEnv(get(), r.prefix+name, f.Pos())
 			}
 			for _, d := range []string{"envDefault", "default"} {
-				if v, ok := tag.Lookup(d); ok {
-					get().setDefString(v, f.Pos())
+				if v, ok := tag.Lookup(d); ok && get().setDefString(v, f.Pos()) {
+					get().find().defFrom = origin{obj: objKey{parent, f}}
 				}
 			}
 			for _, o := range strings.Split(envOpts, ",") {
 				switch {
 				case strings.HasPrefix(o, "default="):
 					_, d, _ := strings.Cut(tag.Get("env"), "default=")
-					get().setDefString(d, f.Pos())
+					if get().setDefString(d, f.Pos()) {
+						get().find().defFrom = origin{obj: objKey{parent, f}}
+					}
 				case o == "required" || o == "notEmpty":
 					get().required = true
 				}
@@ -510,7 +522,12 @@ func (sc *scan) walkStruct(t types.Type, parent types.Object, r envRoot, keyPref
 			}
 		}
 		if key != "" && (!env || tag.Get("yaml") != "" || tag.Get("toml") != "" || tag.Get("koanf") != "" || tag.Get("mapstructure") != "") {
-			s = sc.t.addKey(get(), keyPrefix+key)
+			s = sc.t.addKey(get(), keyPrefix+key, exact)
+			if sc.keyFields == nil {
+				sc.keyFields = map[objKey][]string{}
+			}
+			fk := objKey{parent, f}
+			sc.keyFields[fk] = appendNew(sc.keyFields[fk], strings.ToLower(keyPrefix+key))
 		}
 	}
 }

@@ -6,7 +6,10 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 // slot is one value the program lets its user set: a variable or struct
@@ -15,15 +18,29 @@ import (
 // cfg.Addr = os.Getenv("ADDR"), viper.BindEnv("addr", "ADDR"), a struct
 // tag, ...).
 type slot struct {
-	parent   *slot // set when merged into another slot
-	names    []string
-	envs     []string
-	flags    []string // with their dashes
-	keys     []string // dotted configuration keys
-	def      string
-	hasDef   bool
-	intDef   bool      // the default is an integer
-	at       token.Pos // where the default, else the first setter, is
+	parent *slot // set when merged into another slot
+	names  []string
+	envs   []string
+	flags  []string // with their dashes
+	keys   []string // dotted configuration keys, as the file spells them
+	def    string
+	hasDef bool
+	intDef bool      // the default is an integer
+	at     token.Pos // where the default, else the first setter, is
+	// list is a []string default, kept apart from def (a variable's
+	// default is text); hasList when there is one.
+	list    []string
+	hasList bool
+	listAt  token.Pos
+	// declType is the key type of the variables and fields the slot
+	// holds (noKeyType when they have another type, or types that
+	// disagree); defType is the type of the default, as
+	// viper.SetDefault's value, for a slot that holds none. defFrom and
+	// listFrom say whose defaults def and list are.
+	declType model.KeyType
+	defType  model.KeyType
+	defFrom  origin
+	listFrom origin
 	required bool
 	fileEnv  string
 	seq      int
@@ -45,10 +62,18 @@ type slots struct {
 	byEnv   map[string]*slot
 	byFlag  map[string]*slot // flag name without dashes
 	byKey   map[string]*slot // lower-case dotted key
+	// exactKeys are the keys spelled by a struct tag, which the file
+	// must spell so (yaml.v3 and encoding/json's exact decoders and
+	// koanf match keys by case), lower-cased.
+	exactKeys map[string]bool
 }
 
+// noKeyType is the declType of a slot that holds a type no key type
+// maps: a duration, a pointer, a map, a type of another package.
+const noKeyType model.KeyType = "-"
+
 func newSlots() *slots {
-	return &slots{byObj: map[objKey]*slot{}, byField: map[types.Object][]objKey{}, byEnv: map[string]*slot{}, byFlag: map[string]*slot{}, byKey: map[string]*slot{}}
+	return &slots{byObj: map[objKey]*slot{}, byField: map[types.Object][]objKey{}, byEnv: map[string]*slot{}, byFlag: map[string]*slot{}, byKey: map[string]*slot{}, exactKeys: map[string]bool{}}
 }
 
 func (t *slots) add(at token.Pos) *slot {
@@ -71,6 +96,7 @@ func (t *slots) obj(k objKey) *slot {
 	}
 	s := t.add(k.obj.Pos())
 	s.names = append(s.names, k.obj.Name())
+	s.declType = keyType(k.obj.Type())
 	t.byObj[k] = s
 	t.byField[k.obj] = append(t.byField[k.obj], k)
 	return s
@@ -114,14 +140,15 @@ func (t *slots) flag(name, dashes string, at token.Pos) *slot {
 	return s
 }
 
+// key is the slot of a configuration key as the program names it to
+// viper or koanf; keys match without regard to case (viper ignores it).
 func (t *slots) key(k string, at token.Pos) *slot {
-	k = strings.ToLower(k)
-	if s, ok := t.byKey[k]; ok {
+	if s, ok := t.byKey[strings.ToLower(k)]; ok {
 		return s.find()
 	}
 	s := t.add(at)
 	s.keys = append(s.keys, k)
-	t.byKey[k] = s
+	t.byKey[strings.ToLower(k)] = s
 	return s
 }
 
@@ -143,15 +170,35 @@ func (t *slots) addEnv(s *slot, name string, at token.Pos) *slot {
 	return s
 }
 
-func (t *slots) addKey(s *slot, k string) *slot {
-	k = strings.ToLower(k)
-	if o, ok := t.byKey[k]; ok {
-		return t.merge(s, o)
+// addKey ties a configuration key to s. exact: a struct tag spells it,
+// and the file must spell it so.
+func (t *slots) addKey(s *slot, k string, exact bool) *slot {
+	lk := strings.ToLower(k)
+	if exact {
+		t.exactKeys[lk] = true
 	}
-	s = s.find()
-	s.keys = appendNew(s.keys, k)
-	t.byKey[k] = s
+	if o, ok := t.byKey[lk]; ok {
+		s = t.merge(s, o)
+	} else {
+		s = s.find()
+		t.byKey[lk] = s
+	}
+	s.keys = appendKey(s.keys, k, exact)
 	return s
+}
+
+// appendKey adds a key unless the list has it in any case; a key spelled
+// exactly replaces another spelling.
+func appendKey(keys []string, k string, exact bool) []string {
+	for i, o := range keys {
+		if strings.EqualFold(o, k) {
+			if exact {
+				keys[i] = k
+			}
+			return keys
+		}
+	}
+	return append(keys, k)
 }
 
 // merge makes a and b one slot; the older one keeps its default.
@@ -174,10 +221,24 @@ func (t *slots) merge(a, b *slot) *slot {
 		a.flags = appendNew(a.flags, n)
 	}
 	for _, n := range b.keys {
-		a.keys = appendNew(a.keys, n)
+		a.keys = appendKey(a.keys, n, t.exactKeys[strings.ToLower(n)])
 	}
-	if !a.hasDef && b.hasDef {
-		a.def, a.hasDef, a.intDef, a.at = b.def, true, b.intDef, b.at
+	switch {
+	case !a.hasDef && b.hasDef:
+		a.def, a.hasDef, a.intDef, a.at, a.defType, a.defFrom = b.def, true, b.intDef, b.at, b.defType, b.defFrom
+	case a.hasDef && b.hasDef && a.def == b.def && (a.defFrom == origin{} || b.defFrom.key != ""):
+		// The same default (a flag's and viper.SetDefault's): the
+		// key's, of its type.
+		a.defType, a.defFrom = b.defType, b.defFrom
+	}
+	if !a.hasList && b.hasList {
+		a.list, a.hasList, a.listAt, a.listFrom = b.list, true, b.listAt, b.listFrom
+	}
+	switch {
+	case a.declType == "":
+		a.declType = b.declType
+	case b.declType != "" && b.declType != a.declType:
+		a.declType = noKeyType
 	}
 	a.required = a.required || b.required
 	for _, c := range b.cmds {
@@ -189,27 +250,64 @@ func (t *slots) merge(a, b *slot) *slot {
 	return a
 }
 
-// setDef records a default unless one is known.
-func (s *slot) setDef(v constant.Value, at token.Pos) {
+// setDef records a default unless one is known; it reports whether it
+// did.
+func (s *slot) setDef(v constant.Value, at token.Pos) bool {
 	s = s.find()
 	if s.hasDef || v == nil {
-		return
+		return false
 	}
 	switch v.Kind() {
 	case constant.String:
 		s.def, s.hasDef, s.at = constant.StringVal(v), true, at
 	case constant.Int:
 		s.def, s.hasDef, s.intDef, s.at = v.ExactString(), true, true, at
-	case constant.Bool, constant.Float:
+	case constant.Bool:
 		s.def, s.hasDef, s.at = v.ExactString(), true, at
+	case constant.Float:
+		// ExactString writes 0.1 as 1/10.
+		f, _ := constant.Float64Val(v)
+		s.def, s.hasDef, s.at = strconv.FormatFloat(f, 'f', -1, 64), true, at
+	}
+	return s.hasDef
+}
+
+// setKeyDef records the default a configuration key is given itself,
+// with its Go type: viper.SetDefault("port", 8080) makes the key an int.
+func (s *slot) setKeyDef(key string, v constant.Value, t types.Type, at token.Pos) {
+	if s.setDef(v, at) {
+		s = s.find()
+		s.defType, s.defFrom = keyType(t), origin{key: strings.ToLower(key), at: at}
 	}
 }
 
-func (s *slot) setDefString(d string, at token.Pos) {
+// setList records a []string default unless one is known.
+func (s *slot) setList(list []string, at token.Pos, from origin) {
 	s = s.find()
-	if !s.hasDef {
-		s.def, s.hasDef, s.at = d, true, at
+	if !s.hasList {
+		s.list, s.hasList, s.listAt, s.listFrom = list, true, at, from
 	}
+}
+
+func (s *slot) setDefString(d string, at token.Pos) bool {
+	s = s.find()
+	if s.hasDef {
+		return false
+	}
+	s.def, s.hasDef, s.at = d, true, at
+	return true
+}
+
+// origin is what gave a slot its default: the field or variable it was
+// written for, or the configuration key itself (lower case). A slot holds
+// what assignments and calls tie together, which may be several keys; a
+// key's default is one written for that key or for the field that holds
+// it, not one of a flag, of another key or of another struct the value
+// is copied to.
+type origin struct {
+	obj objKey
+	key string
+	at  token.Pos // where the key is given it
 }
 
 // words are the lower-case words of the slot's names, variables, flags
@@ -348,4 +446,59 @@ func constString(info *types.Info, e ast.Expr) (string, bool) {
 		return "", false
 	}
 	return constant.StringVal(v), true
+}
+
+// keyType maps a Go type to the type of a configuration key that holds
+// it; noKeyType for types whose value in the file is not plain: a
+// time.Duration, a pointer, a map, a struct, a named type of another
+// package or one that decodes itself.
+func keyType(t types.Type) model.KeyType {
+	if t == nil || !plainType(t) {
+		return noKeyType
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return model.KeyBool
+		case u.Info()&types.IsUnsigned != 0:
+			if u.Kind() == types.Uintptr {
+				return noKeyType
+			}
+			return model.KeyUnsigned
+		case u.Info()&types.IsInteger != 0:
+			return model.KeyInt
+		case u.Info()&types.IsFloat != 0:
+			return model.KeyFloat
+		case u.Info()&types.IsString != 0:
+			return model.KeyString
+		}
+	case *types.Slice:
+		if e, ok := u.Elem().Underlying().(*types.Basic); ok && e.Kind() == types.String && plainType(u.Elem()) {
+			return model.KeyStrings
+		}
+	}
+	return noKeyType
+}
+
+// plainType: a type that is not named, or a named type outside the
+// standard library (time.Duration decodes from "5s") that decodes as what
+// it is made of: no UnmarshalText, UnmarshalYAML, Set...
+func plainType(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return true
+	}
+	pkg := n.Obj().Pkg()
+	if pkg == nil || !strings.Contains(strings.Split(pkg.Path(), "/")[0], ".") {
+		return false
+	}
+	ms := types.NewMethodSet(types.NewPointer(n))
+	for i := range ms.Len() {
+		switch ms.At(i).Obj().Name() {
+		case "UnmarshalText", "UnmarshalYAML", "UnmarshalJSON", "UnmarshalTOML", "Decode", "Set":
+			return false
+		}
+	}
+	return true
 }

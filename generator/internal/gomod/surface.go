@@ -1,12 +1,15 @@
 package gomod
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"math"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/ident"
@@ -282,6 +285,7 @@ func (sc *scan) configFile() *model.ConfigFile {
 		}
 	}
 	cf.RequiredKeys = sc.requiredKeys()
+	cf.Keys = sc.fileKeys()
 	return cf
 }
 
@@ -302,6 +306,125 @@ func (sc *scan) requiredKeys() []string {
 	return slices.Compact(keys)
 }
 
+// fileKeys are the keys of the configuration file the program gives a
+// default, typed by the variables and fields that hold them (else by the
+// default, as viper.SetDefault's), sorted. A key under a section held by
+// a pointer is left out: writing it would turn the section on.
+func (sc *scan) fileKeys() []model.ConfigKey {
+	byKey := map[string]model.ConfigKey{} // by the lower-case key
+	for _, s := range sc.t.all {
+		if s.parent != nil || sc.elsewhereSlot(s) || len(s.keys) == 0 {
+			continue
+		}
+		kt := s.declType
+		if kt == "" {
+			kt = s.defType
+			if !s.hasDef && s.hasList {
+				kt = model.KeyStrings
+			}
+		}
+		var def string
+		var at token.Pos
+		var from origin
+		switch kt {
+		case "", noKeyType:
+			continue
+		case model.KeyStrings:
+			if !s.hasList {
+				continue
+			}
+			data, err := json.Marshal(s.list)
+			if err != nil {
+				continue
+			}
+			def, at, from = string(data), s.listAt, s.listFrom
+		default:
+			d, ok := typedText(kt, s.def)
+			if !s.hasDef || !ok {
+				continue
+			}
+			def, at, from = d, s.at, s.defFrom
+		}
+		for _, k := range s.keys {
+			lk := strings.ToLower(k)
+			if _, dup := byKey[lk]; dup || !ident.ConfigKey(k) || sc.inOptionalSection(lk) || !sc.keysOwn(from, lk) {
+				continue
+			}
+			if from.at.IsValid() {
+				at = from.at
+			}
+			byKey[lk] = model.ConfigKey{Key: k, Type: kt, Default: def, At: sc.pos(at)}
+		}
+	}
+	var out []model.ConfigKey
+	for lk, ck := range byKey {
+		section := false
+		for other := range byKey {
+			section = section || strings.HasPrefix(other, lk+".")
+		}
+		if !section {
+			out = append(out, ck)
+		}
+	}
+	slices.SortFunc(out, func(a, b model.ConfigKey) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// keysOwn: a default written for the key lk, or for a field that holds
+// it (a field of a struct literal built apart holds the keys of every
+// section of its type: it must be one).
+func (sc *scan) keysOwn(o origin, lk string) bool {
+	switch {
+	case o.key != "" || o.obj.obj == nil:
+		return o.key == lk
+	case slices.Contains(sc.keyFields[o.obj], lk):
+		return true
+	case o.obj.parent == nil:
+		var keys []string
+		for fk, ks := range sc.keyFields {
+			if fk.obj == o.obj.obj {
+				keys = append(keys, ks...)
+			}
+		}
+		return len(keys) == 1 && keys[0] == lk
+	}
+	return false
+}
+
+func (sc *scan) inOptionalSection(lk string) bool {
+	for _, p := range sc.optionalSections {
+		if strings.HasPrefix(lk, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// typedText checks a default against its key's type and writes it
+// plainly: a number in decimal, true or false.
+func typedText(kt model.KeyType, s string) (string, bool) {
+	switch kt {
+	case model.KeyString:
+		return s, true
+	case model.KeyBool:
+		b, err := strconv.ParseBool(s)
+		return strconv.FormatBool(b), err == nil
+	case model.KeyInt:
+		n, err := strconv.ParseInt(s, 10, 64)
+		return strconv.FormatInt(n, 10), err == nil
+	case model.KeyUnsigned:
+		n, err := strconv.ParseUint(s, 10, 64)
+		return strconv.FormatUint(n, 10), err == nil
+	case model.KeyFloat:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	}
+	return "", false
+}
+
 // defaultsWhenEmpty reads defaults the program gives a value it found
 // empty: `if c.Listen == "" { c.Listen = "127.0.0.1:8420" }`.
 func (sc *scan) defaultsWhenEmpty() {
@@ -320,8 +443,10 @@ func (sc *scan) defaultsWhenEmpty() {
 		if !ok {
 			return true
 		}
-		if v := sc.eval(x, 0); v.s != nil {
-			v.s.setDefString(def, as.Rhs[0].Pos())
+		if v := sc.eval(x, 0); v.s != nil && v.s.setDefString(def, as.Rhs[0].Pos()) {
+			if o, ok := keyOf(sc.info, x); ok {
+				v.s.find().defFrom = origin{obj: o}
+			}
 		}
 		return true
 	})

@@ -20,11 +20,13 @@ type analyzer struct {
 	structs  map[string][]typeDef
 	fns      map[string]fnDef
 	defaults map[string]map[string]string // field defaults of `impl Default` by type
-	inFn     map[string]bool              // functions being read, against recursion
-	confs    []configSource
-	fields   []confField
-	rocket   []candidate
-	flatten  map[string][]string // clap structs flattened into another, by the outer one
+	// defaultExprs are the expressions of those fields, read or not.
+	defaultExprs map[string]map[string]expr
+	inFn         map[string]bool // functions being read, against recursion
+	confs        []configSource
+	fields       []confField
+	rocket       []candidate
+	flatten      map[string][]string // clap structs flattened into another, by the outer one
 	// builderSubOpt: a builder command does not require a subcommand.
 	builderSubOpt bool
 	consts        map[string]string // const and static items by name: string or number
@@ -38,7 +40,8 @@ type analyzer struct {
 	pathLiterals  []model.Evidence // "/…/health" strings outside any route call
 	literals      []literal
 	bindHosts     []literal
-	requiredKeys  []string // keys of the configuration file without a default // hosts bound as literals with a port from elsewhere: bind(("127.0.0.1", port))
+	requiredKeys  []string                   // keys of the configuration file without a default // hosts bound as literals with a port from elsewhere: bind(("127.0.0.1", port))
+	fileKeys      map[string]model.ConfigKey // keys of the configuration file with a known default
 	unknowns      []string
 }
 
@@ -89,7 +92,7 @@ func AnalyzeWith(files []File, opt Options) (*model.Surface, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{opt: opt, files: withoutTestModules(ps), lib: withoutTestModules(lib), consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}}
+	a := &analyzer{opt: opt, files: withoutTestModules(ps), lib: withoutTestModules(lib), consts: map[string]string{}, readers: map[string]reader{}, settings: map[string]*setting{}, fileKeys: map[string]model.ConfigKey{}}
 	a.collectConsts()
 	a.collectTypes()
 	a.findReaders()
@@ -575,6 +578,7 @@ func (a *analyzer) configFile() *model.ConfigFile {
 		}
 		slices.Sort(cf.RequiredKeys)
 		cf.RequiredKeys = slices.Compact(cf.RequiredKeys)
+		cf.Keys = fileKeys(a.fileKeys)
 	}
 	if cf != nil && cf.Flag == "" && cf.Env == "" && cf.Default == "" && !cf.Positional {
 		a.unknowns = append(a.unknowns, cf.At+": a configuration file is read from a path nixgen cannot tell how to give")
@@ -586,4 +590,26 @@ func (a *analyzer) configFile() *model.ConfigFile {
 func configName(name string) bool {
 	return name == "CONFIG" || name == "CONFIG_FILE" || name == "CONFIG_PATH" ||
 		strings.HasSuffix(name, "_CONFIG") || strings.HasSuffix(name, "_CONFIG_FILE") || strings.HasSuffix(name, "_CONFIG_PATH")
+}
+
+// fileKeys are the keys with a known default the module can offer, sorted:
+// a key that is a section of another is no leaf.
+func fileKeys(byKey map[string]model.ConfigKey) []model.ConfigKey {
+	var out []model.ConfigKey
+	for k, ck := range byKey {
+		if !ident.ConfigKey(k) {
+			continue
+		}
+		section := false
+		for other := range byKey {
+			if strings.HasPrefix(other, k+".") {
+				section = true
+			}
+		}
+		if !section {
+			out = append(out, ck)
+		}
+	}
+	slices.SortFunc(out, func(a, b model.ConfigKey) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }

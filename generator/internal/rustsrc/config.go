@@ -17,12 +17,20 @@ type configSource struct {
 	envSep    string // the separator of nested keys in a variable's name
 	defaulted bool   // Serialized::defaults: every field has its default
 	// setDefaults are config-rs's .set_default("key", value).
-	setDefaults map[string]string
+	setDefaults map[string]setDefault
 	format      string // toml, yaml or json
 	path        string // the file's literal path
 	file        bool   // a file is read
 	required    bool   // the program stops without the file
 	at          string
+}
+
+// setDefault is config-rs's default for a key: its value when nixgen
+// can read it, and the expression it is read from.
+type setDefault struct {
+	value string
+	known bool
+	expr  expr
 }
 
 // formats maps the crates and providers that parse a file to its format.
@@ -65,7 +73,7 @@ func (a *analyzer) collectConfig() {
 			continue
 		}
 		var leaves []confField
-		a.structFields(src, src.typ, nil, 0, &leaves)
+		a.structFields(src, src.typ, nil, 0, src.defaulted, &leaves)
 		// A field without a default must be set; by its variable, unless a
 		// file the program needs can set it.
 		envLayer := (src.envPrefix != "" || src.envAll) && !src.required
@@ -75,6 +83,11 @@ func (a *analyzer) collectConfig() {
 			// must be in it: deserialising fails without it.
 			if src.file && src.required && !envLayer && !f.hasDef && !f.optional && !f.inOptional && f.key != "" {
 				a.requiredKeys = append(a.requiredKeys, f.key)
+			}
+			if k := f.fileKey; src.file && k != nil {
+				if _, ok := a.fileKeys[k.Key]; !ok {
+					a.fileKeys[k.Key] = *k
+				}
 			}
 			if i, ok := byKey[f.key]; ok {
 				// Two functions read the same struct: one field.
@@ -160,14 +173,12 @@ func (a *analyzer) configIn(p *parsed, fn *sitter.Node) []configSource {
 			}
 		case last == "set_default" && len(as) == 2:
 			if k, ok := a.str(p, as[0]); ok {
-				if v, ok := a.value(p, as[1]); ok {
-					if src.setDefaults == nil {
-						src.setDefaults = map[string]string{}
-					}
-					src.setDefaults[k] = v
-				} else {
-					src.setDefaults[k] = "" // a default nixgen cannot read is still one
+				if src.setDefaults == nil {
+					src.setDefaults = map[string]setDefault{}
 				}
+				// A default nixgen cannot read is still one.
+				v, ok := a.value(p, as[1])
+				src.setDefaults[k] = setDefault{value: v, known: ok, expr: expr{p, as[1]}}
 			}
 		case strings.HasSuffix(fp, "Toml::file") || strings.HasSuffix(fp, "Yaml::file") || strings.HasSuffix(fp, "Json::file"):
 			src.format = formats[lastPathSegment(strings.TrimSuffix(fp, "::file"))]

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/nixgen/nixgen/generator/internal/model"
 )
@@ -237,5 +238,364 @@ fn main() -> anyhow::Result<()> {
 	}
 	if diff := cmp.Diff([]string{"data_dir", "rpc_bind_addr", "s3.region"}, s.Config.RequiredKeys); diff != "" {
 		t.Errorf("required keys (-want +got):\n%s", diff)
+	}
+}
+
+// The keys of the configuration file a program declares with a default
+// nixgen knows exactly, and only those.
+func TestConfigKeys(t *testing.T) {
+	// main reads the struct Config from a TOML file given by --config.
+	const main = `
+#[derive(clap::Parser)]
+struct Args {
+    #[arg(long, default_value = "/etc/app.toml")]
+    config: std::path::PathBuf,
+}
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let text = std::fs::read_to_string(&args.config)?;
+    let config: Config = toml::from_str(&text)?;
+    Ok(())
+}
+`
+	for _, tc := range []struct {
+		name, src string
+		want      []model.ConfigKey
+	}{{
+		name: "impl Default under a struct-level serde default",
+		src: `
+#[derive(serde::Deserialize)]
+#[serde(default)]
+struct Config {
+    listen: String,
+    port: u16,
+    offset: i32,
+    debug: bool,
+    ratio: f64,
+    peers: Vec<String>,
+    workers: usize,
+    motd: Option<String>,
+    name: String,
+    tags: Vec<String>,
+}
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "0.0.0.0".into(),
+            port: 8_080u16,
+            offset: 3,
+            debug: true,
+            ratio: 0.5,
+            peers: vec!["a.example".to_string(), String::from("b.example")],
+            workers: num_cpus::get(),
+            motd: Some("hi".into()),
+            name: String::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+`,
+		// workers: a default nixgen cannot read is no default it knows.
+		want: []model.ConfigKey{
+			{Key: "debug", Type: model.KeyBool, Default: "true", At: "src/config.rs:22"},
+			{Key: "listen", Type: model.KeyString, Default: "0.0.0.0", At: "src/config.rs:19"},
+			{Key: "name", Type: model.KeyString, Default: "", At: "src/config.rs:27"},
+			{Key: "offset", Type: model.KeyInt, Default: "3", At: "src/config.rs:21"},
+			{Key: "peers", Type: model.KeyStrings, Default: `["a.example","b.example"]`, At: "src/config.rs:24"},
+			{Key: "port", Type: model.KeyUnsigned, Default: "8080", At: "src/config.rs:20"},
+			{Key: "ratio", Type: model.KeyFloat, Default: "0.5", At: "src/config.rs:23"},
+			{Key: "tags", Type: model.KeyStrings, Default: "[]", At: "src/config.rs:28"},
+		},
+	}, {
+		name: "field defaults: bare, a function, Default::default",
+		src: `
+#[derive(serde::Deserialize)]
+struct Config {
+    data_dir: std::path::PathBuf,
+    #[serde(default)]
+    fsync: bool,
+    #[serde(default)]
+    bootstrap_peers: Vec<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default = "default_engine")]
+    engine: String,
+    #[serde(default = "default_port")]
+    port: u16,
+    #[serde(default = "Default::default")]
+    limit: u64,
+    #[serde(default = "default_size")]
+    size: usize,
+    #[serde(default, deserialize_with = "deserialize_capacity")]
+    map_size: usize,
+    #[serde(default = "default_mode")]
+    mode: Mode,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default, with = "humantime_serde")]
+    timeout: std::time::Duration,
+}
+#[derive(serde::Deserialize, Default)]
+enum Mode { #[default] Fast }
+fn default_engine() -> String { "lmdb".into() }
+fn default_port() -> u16 { 3900 }
+fn default_size() -> usize { 256 * 1024 }
+fn default_mode() -> Mode { Mode::Fast }
+`,
+		want: []model.ConfigKey{
+			{Key: "bootstrap_peers", Type: model.KeyStrings, Default: "[]"},
+			{Key: "engine", Type: model.KeyString, Default: "lmdb"},
+			{Key: "fsync", Type: model.KeyBool, Default: "false"},
+			{Key: "limit", Type: model.KeyUnsigned, Default: "0"},
+			{Key: "name", Type: model.KeyString, Default: ""},
+			{Key: "port", Type: model.KeyUnsigned, Default: "3900"},
+		},
+	}, {
+		name: "a struct-level default without an impl nixgen can read",
+		src: `
+#[derive(serde::Deserialize)]
+#[serde(default)]
+struct Config {
+    #[serde(default = "default_port")]
+    port: u16,
+    host: String,
+}
+impl Default for Config {
+    fn default() -> Self { toml::from_str(include_str!("default.toml")).unwrap() }
+}
+fn default_port() -> u16 { 9000 }
+`,
+		want: []model.ConfigKey{{Key: "port", Type: model.KeyUnsigned, Default: "9000"}},
+	}, {
+		name: "renamed keys",
+		src: `
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Config {
+    listen_addr: String,
+    #[serde(rename = "max-conns")]
+    max_conns: u32,
+    #[serde(skip)]
+    cache: Vec<String>,
+}
+`,
+		want: []model.ConfigKey{
+			{Key: "listenAddr", Type: model.KeyString, Default: ""},
+			{Key: "max-conns", Type: model.KeyUnsigned, Default: "0"},
+		},
+	}, {
+		name: "nested sections",
+		src: `
+#[derive(serde::Deserialize)]
+struct Config {
+    server: Server,
+    web: Option<Web>,
+    #[serde(default)]
+    log: Log,
+    #[serde(default)]
+    db: Db,
+}
+// A section the file must have: its keys with defaults are offered.
+#[derive(serde::Deserialize)]
+struct Server {
+    address: String,
+    #[serde(default = "default_workers")]
+    workers: u16,
+    #[serde(flatten)]
+    tls: Tls,
+    #[serde(flatten)]
+    proxy: Option<Proxy>,
+}
+#[derive(serde::Deserialize)]
+struct Tls { #[serde(default)] tls_enabled: bool }
+// Flattened as an Option: writing its key turns it on.
+#[derive(serde::Deserialize)]
+struct Proxy { #[serde(default)] proxy_protocol: bool }
+// Writing a key of an Option section turns it on: none offered.
+#[derive(serde::Deserialize)]
+struct Web { bind_addr: String, #[serde(default)] gzip: bool }
+// A section with a default whose keys all have one.
+#[derive(serde::Deserialize, Default)]
+struct Log { #[serde(default)] level: String }
+// A section with a default that has a key without one: writing any key
+// would need it too.
+#[derive(serde::Deserialize, Default)]
+struct Db { url: String, #[serde(default)] pool: u32 }
+fn default_workers() -> u16 { 4 }
+`,
+		want: []model.ConfigKey{
+			{Key: "log.level", Type: model.KeyString, Default: ""},
+			{Key: "server.tls_enabled", Type: model.KeyBool, Default: "false"},
+			{Key: "server.workers", Type: model.KeyUnsigned, Default: "4"},
+		},
+	}, {
+		name: "SmartDefault",
+		src: `
+#[derive(serde::Deserialize, smart_default::SmartDefault)]
+#[serde(default)]
+struct Config {
+    #[default("127.0.0.1:9000")]
+    bind: std::net::SocketAddr,
+    #[default(64)]
+    depth: u8,
+    verbose: bool,
+    #[default(vec!["en".into()])]
+    langs: Vec<String>,
+    #[default(compute())]
+    seed: u64,
+}
+`,
+		want: []model.ConfigKey{
+			{Key: "bind", Type: model.KeyString, Default: "127.0.0.1:9000"},
+			{Key: "depth", Type: model.KeyUnsigned, Default: "64"},
+			{Key: "langs", Type: model.KeyStrings, Default: `["en"]`},
+			{Key: "verbose", Type: model.KeyBool, Default: "false"},
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := analyze(t, "src/main.rs", main, "src/config.rs", tc.src)
+			if s.Config == nil {
+				t.Fatal("no configuration file")
+			}
+			opt := cmpopts.IgnoreFields(model.ConfigKey{}, "At")
+			if tc.want[0].At != "" {
+				opt = nil
+			}
+			if diff := cmp.Diff(tc.want, s.Config.Keys, opt); diff != "" {
+				t.Errorf("keys (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// figment's Serialized::defaults: the struct's Default gives every key
+// the file leaves out, down into sections that are their type's Default;
+// config-rs's set_default gives a key its default whatever serde says.
+func TestConfigKeysLayered(t *testing.T) {
+	s := analyze(t, "src/settings.rs", `
+use figment::{Figment, providers::{Env, Format, Serialized, Toml}};
+
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Settings {
+    listen_host: String,
+    #[serde(default)]
+    listen_port: u16,
+    metrics: Metrics,
+    limits: Limits,
+}
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+struct Metrics { bind_port: u16 }
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Limits { max_body: u64 }
+impl Default for Limits { fn default() -> Self { Self { max_body: 1024 } } }
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { listen_host: "0.0.0.0".into(), listen_port: 7400, metrics: Metrics::default(), limits: Limits { max_body: 2048 } }
+    }
+}
+
+pub fn load() -> anyhow::Result<Settings> {
+    Ok(Figment::from(Serialized::defaults(Settings::default()))
+        .merge(Toml::file("kite.toml"))
+        .merge(Env::prefixed("KITE_").split("__"))
+        .extract()?)
+}
+`)
+	// limits.max_body: the section's value is written out in Settings'
+	// Default, which nixgen does not read.
+	want := []model.ConfigKey{
+		{Key: "listen_host", Type: model.KeyString, Default: "0.0.0.0"},
+		{Key: "listen_port", Type: model.KeyUnsigned, Default: "7400"},
+		{Key: "metrics.bind_port", Type: model.KeyUnsigned, Default: "0"},
+	}
+	if s.Config == nil {
+		t.Fatal("no configuration file")
+	}
+	if diff := cmp.Diff(want, s.Config.Keys, cmpopts.IgnoreFields(model.ConfigKey{}, "At")); diff != "" {
+		t.Errorf("figment keys (-want +got):\n%s", diff)
+	}
+
+	// derive_builder's defaults, with a Default that calls the builder.
+	s = analyze(t, "src/configuration.rs", `
+use figment::{Figment, providers::{Env, Format, Serialized, Toml}};
+
+#[derive(serde::Deserialize, serde::Serialize, derive_builder::Builder)]
+#[builder(pattern = "owned", build_fn(name = "private_build"))]
+pub struct Configuration {
+    #[builder(default = r#"String::from("::")"#)]
+    pub ldap_host: String,
+    #[builder(default = "3890")]
+    pub ldap_port: u16,
+    #[builder(default)]
+    pub mail: Mail,
+    pub database_url: String,
+}
+#[derive(serde::Deserialize, serde::Serialize, derive_builder::Builder)]
+pub struct Mail { #[builder(default = "587")] pub port: u16, #[builder(default)] pub user: String }
+impl Default for Mail { fn default() -> Self { MailBuilder::default().build().unwrap() } }
+impl Default for Configuration {
+    fn default() -> Self { ConfigurationBuilder::default().private_build().unwrap() }
+}
+pub fn init() -> anyhow::Result<Configuration> {
+    Ok(Figment::from(Serialized::defaults(ConfigurationBuilder::default().private_build().unwrap()))
+        .merge(Toml::file("owl.toml"))
+        .merge(Env::prefixed("OWL_").split("__"))
+        .extract()?)
+}
+`, "src/main.rs", `
+fn main() { let _ = configuration::init(); }
+`)
+	want = []model.ConfigKey{
+		{Key: "ldap_host", Type: model.KeyString, Default: "::"},
+		{Key: "ldap_port", Type: model.KeyUnsigned, Default: "3890"},
+		{Key: "mail.port", Type: model.KeyUnsigned, Default: "587"},
+		{Key: "mail.user", Type: model.KeyString, Default: ""},
+	}
+	if s.Config == nil {
+		t.Fatal("no configuration file")
+	}
+	if diff := cmp.Diff(want, s.Config.Keys, cmpopts.IgnoreFields(model.ConfigKey{}, "At")); diff != "" {
+		t.Errorf("builder keys (-want +got):\n%s", diff)
+	}
+
+	s = analyze(t, "src/conf.rs", `
+use config::{Config, Environment, File};
+
+#[derive(serde::Deserialize)]
+pub struct Conf {
+    pub bind: String,
+    #[serde(default = "default_workers")]
+    pub workers: u16,
+    pub origins: Vec<String>,
+    pub secret: String,
+}
+fn default_workers() -> u16 { 2 }
+
+impl Conf {
+    pub fn load() -> Result<Self, config::ConfigError> {
+        // An unreadable default first: still a default, of unknown value.
+        Config::builder()
+            .set_default("secret", std::env::var("SECRET").unwrap_or_default())?
+            .set_default("bind", "0.0.0.0:6100")?
+            .set_default("workers", 8)?
+            .set_default("origins", vec!["https://a.example"])?
+            .add_source(File::with_name("/etc/orca.toml"))
+            .add_source(Environment::with_prefix("orca").separator("__"))
+            .build()?
+            .try_deserialize()
+    }
+}
+`)
+	want = []model.ConfigKey{
+		{Key: "bind", Type: model.KeyString, Default: "0.0.0.0:6100", At: "src/conf.rs:19"},
+		{Key: "origins", Type: model.KeyStrings, Default: `["https://a.example"]`, At: "src/conf.rs:21"},
+		{Key: "workers", Type: model.KeyUnsigned, Default: "8", At: "src/conf.rs:20"},
+	}
+	if s.Config == nil {
+		t.Fatal("no configuration file")
+	}
+	if diff := cmp.Diff(want, s.Config.Keys); diff != "" {
+		t.Errorf("config-rs keys (-want +got):\n%s", diff)
 	}
 }
