@@ -136,6 +136,30 @@ func goldenService(t *testing.T, c goldenCase) (required, names []string, ports 
 
 var settingsFormatRE = regexp.MustCompile(`settingsFormat = pkgs\.formats\.(\w+) \{ \};`)
 
+// typedSettingRE finds the first top-level typed option of settings: its
+// name and type.
+var typedSettingRE = regexp.MustCompile(`(?m)^          ([A-Za-z0-9_]+) = lib\.mkOption \{\n            type = ([^;]+);`)
+
+// typedValues are a value of each settings type and one it refuses.
+var typedValues = map[string][2]string{
+	"lib.types.str":                    {`"nixgen-test"`, "1"},
+	"lib.types.bool":                   {"true", `"yes"`},
+	"lib.types.int":                    {"-2", `"two"`},
+	"lib.types.ints.unsigned":          {"2", "-2"},
+	"lib.types.float":                  {"0.5", `"half"`},
+	"(lib.types.listOf lib.types.str)": {`[ "a" ]`, `[ 1 ]`},
+	"lib.types.listOf lib.types.str":   {`[ "a" ]`, `[ 1 ]`},
+}
+
+// configFileName is the store name of the settings file a module writes.
+func configFileName(module []byte) string {
+	m := regexp.MustCompile(`configFile = settingsFormat\.generate "([^"]+)"`).FindSubmatch(module)
+	if m == nil {
+		return "\x00no settings file"
+	}
+	return string(m[1])
+}
+
 var requiredKeyRE = regexp.MustCompile(`assertion = cfg\.settings \? ([A-Za-z0-9_.-]+);`)
 
 var serviceNameRE = regexp.MustCompile(`(?m)^  options\.services\.("[^"]+"|[A-Za-z0-9_'-]+) = \{$`)
@@ -256,10 +280,32 @@ func TestGoldenModules(t *testing.T) {
 			}
 
 			// Secrets read only from the environment can come as credentials,
-			// exported by a wrapper before the program starts.
-			if bytes.Contains(data, []byte("exportCredentials = pkgs.writeShellScript")) {
-				if !regexp.MustCompile(`ExecStart="?\S*-credentials"? "?\S+/bin/`).MatchString(def.Unit) {
-					t.Errorf("the credentials wrapper does not start the program:\n%s", def.Unit)
+			// or be generated, by a wrapper before the program starts.
+			if bytes.Contains(data, []byte("loadSecrets = pkgs.writeShellScript")) {
+				if !regexp.MustCompile(`ExecStart="?\S*-secrets"? "?\S+/bin/`).MatchString(def.Unit) {
+					t.Errorf("the secrets wrapper does not start the program:\n%s", def.Unit)
+				}
+			}
+
+			// Typed settings: a value of the wrong type is refused, and one
+			// of the right type reaches the program's file; when they
+			// default to null, nothing set means no file.
+			if m := typedSettingRE.FindStringSubmatch(string(data)); m != nil {
+				key, typ := m[1], m[2]
+				values, ok := typedValues[strings.TrimPrefix(typ, "lib.types.nullOr ")]
+				if !ok {
+					t.Fatalf("settings.%s: no test values for %s", key, typ)
+				}
+				good, bad := values[0], values[1]
+				if err := nixtest.EvalModuleErr(t, dir, name, with("settings."+key+" = "+bad+";")); err == nil || !strings.Contains(err.Error(), "is not of type") {
+					t.Errorf("settings.%s = %s: want a type error, got %v", key, bad, err)
+				}
+				set := nixtest.EvalModule(t, dir, name, with("settings."+key+" = "+good+";"))
+				if !strings.Contains(set.Unit, "-"+configFileName(data)) {
+					t.Errorf("settings.%s = %s: the unit is not given the file:\n%s", key, good, set.Unit)
+				}
+				if strings.HasPrefix(typ, "lib.types.nullOr ") && len(requiredKeyRE.FindAllStringSubmatch(string(data), -1)) == 0 && strings.Contains(def.Unit, "-"+configFileName(data)) {
+					t.Errorf("typed settings all null: the unit is given a file anyway:\n%s", def.Unit)
 				}
 			}
 

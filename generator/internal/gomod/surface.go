@@ -6,10 +6,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"math"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/ident"
@@ -339,7 +337,7 @@ func (sc *scan) fileKeys() []model.ConfigKey {
 			}
 			def, at, from = string(data), s.listAt, s.listFrom
 		default:
-			d, ok := typedText(kt, s.def)
+			d, ok := kt.Canonical(s.def)
 			if !s.hasDef || !ok {
 				continue
 			}
@@ -398,31 +396,6 @@ func (sc *scan) inOptionalSection(lk string) bool {
 		}
 	}
 	return false
-}
-
-// typedText checks a default against its key's type and writes it
-// plainly: a number in decimal, true or false.
-func typedText(kt model.KeyType, s string) (string, bool) {
-	switch kt {
-	case model.KeyString:
-		return s, true
-	case model.KeyBool:
-		b, err := strconv.ParseBool(s)
-		return strconv.FormatBool(b), err == nil
-	case model.KeyInt:
-		n, err := strconv.ParseInt(s, 10, 64)
-		return strconv.FormatInt(n, 10), err == nil
-	case model.KeyUnsigned:
-		n, err := strconv.ParseUint(s, 10, 64)
-		return strconv.FormatUint(n, 10), err == nil
-	case model.KeyFloat:
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return "", false
-		}
-		return strconv.FormatFloat(f, 'f', -1, 64), true
-	}
-	return "", false
 }
 
 // defaultsWhenEmpty reads defaults the program gives a value it found

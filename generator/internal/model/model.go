@@ -3,8 +3,12 @@
 package model
 
 import (
+	"encoding/json"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Language is the language of the project's build.
@@ -357,4 +361,37 @@ func Outermost(paths []string) []string {
 		}
 	}
 	return kept
+}
+
+// Canonical returns s, a default's text, in the form ConfigKey.Default
+// holds for a value of type t (decimal numbers, "true" or "false", a JSON
+// array of strings), and whether s is a value of t at all.
+func (t KeyType) Canonical(s string) (string, bool) {
+	switch t {
+	case KeyString:
+		return s, utf8.ValidString(s)
+	case KeyBool:
+		b, err := strconv.ParseBool(s)
+		return strconv.FormatBool(b), err == nil
+	case KeyInt:
+		n, err := strconv.ParseInt(s, 10, 64)
+		return strconv.FormatInt(n, 10), err == nil
+	case KeyUnsigned:
+		n, err := strconv.ParseUint(s, 10, 63) // a Nix integer is signed
+		return strconv.FormatUint(n, 10), err == nil
+	case KeyFloat:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	case KeyStrings:
+		var l []string
+		if json.Unmarshal([]byte(s), &l) != nil || l == nil || !utf8.ValidString(s) {
+			return "", false
+		}
+		out, _ := json.Marshal(l)
+		return string(out), true
+	}
+	return "", false
 }

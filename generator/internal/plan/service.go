@@ -1,13 +1,10 @@
 package plan
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/nixgen/nixgen/generator/internal/choices"
 	"github.com/nixgen/nixgen/generator/internal/diag"
@@ -178,7 +175,7 @@ func settingsKeys(c *model.ConfigFile, eps []model.Endpoint, warn func(string, .
 		if taken[k.Key] || !ident.ConfigKey(k.Key) {
 			continue
 		}
-		if !validDefault(k) {
+		if _, ok := k.Type.Canonical(k.Default); !ok {
 			warn("%s: the default of %s, %q, is not a %s value; services.NAME.settings leaves it untyped", orAt(k.At), k.Key, k.Default, k.Type)
 			continue
 		}
@@ -202,29 +199,6 @@ func settingsKeys(c *model.ConfigFile, eps []model.Endpoint, warn func(string, .
 		}
 	}
 	return keep
-}
-
-// validDefault reports whether k's default is a value of its type.
-func validDefault(k model.ConfigKey) bool {
-	switch k.Type {
-	case model.KeyString:
-		return utf8.ValidString(k.Default)
-	case model.KeyInt:
-		_, err := strconv.ParseInt(k.Default, 10, 64)
-		return err == nil
-	case model.KeyUnsigned:
-		_, err := strconv.ParseUint(k.Default, 10, 63)
-		return err == nil
-	case model.KeyBool:
-		return k.Default == "true" || k.Default == "false"
-	case model.KeyFloat:
-		f, err := strconv.ParseFloat(k.Default, 64)
-		return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
-	case model.KeyStrings:
-		var l []string
-		return json.Unmarshal([]byte(k.Default), &l) == nil && l != nil && slices.IndexFunc(l, func(s string) bool { return !utf8.ValidString(s) }) < 0
-	}
-	return false
 }
 
 // endpoints reads the surface's listeners into module endpoints: names

@@ -2,8 +2,6 @@ package rustsrc
 
 import (
 	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -711,34 +709,18 @@ func zeroValue(kt model.KeyType) string {
 // typedText checks a default read as text against its key's type and
 // writes numbers plainly: 8_000u16 is 8000.
 func typedText(kt model.KeyType, s string) (string, bool) {
-	num := strings.ReplaceAll(s, "_", "")
-	switch kt {
-	case model.KeyString:
-		return s, true
-	case model.KeyBool:
-		return s, s == "true" || s == "false"
-	case model.KeyInt, model.KeyUnsigned:
-		for _, suf := range []string{"i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize"} {
-			if strings.HasSuffix(num, suf) {
-				num = strings.TrimSuffix(num, suf)
-				break
-			}
-		}
-		if kt == model.KeyInt {
-			n, err := strconv.ParseInt(num, 10, 64)
-			return strconv.FormatInt(n, 10), err == nil
-		}
-		n, err := strconv.ParseUint(num, 10, 64)
-		return strconv.FormatUint(n, 10), err == nil
-	case model.KeyFloat:
-		num = strings.TrimSuffix(strings.TrimSuffix(num, "f32"), "f64")
-		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return "", false
-		}
-		return strconv.FormatFloat(f, 'f', -1, 64), true
+	if kt == model.KeyString || kt == model.KeyBool {
+		return kt.Canonical(s)
 	}
-	return "", false
+	// A Rust number literal: 10_000u64, 1.5f32.
+	num := strings.ReplaceAll(s, "_", "")
+	for _, suf := range []string{"i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32", "f64"} {
+		if strings.HasSuffix(num, suf) {
+			num = strings.TrimSuffix(num, suf)
+			break
+		}
+	}
+	return kt.Canonical(num)
 }
 
 // tokenCall reads a token tree holding a call of a function without
