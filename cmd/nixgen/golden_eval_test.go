@@ -261,7 +261,7 @@ func TestGoldenModules(t *testing.T) {
 			// Backing stores created on the host: the server runs, the unit
 			// waits for it and is told where it is; turned off, the setting
 			// must be given.
-			if strings.Contains(string(data), "database.createLocally = lib.mkOption") {
+			if strings.Contains(string(data), "services.postgresql = lib.mkIf cfg.database.createLocally") {
 				if _, ok := def.Units["postgresql.service"]; !ok || !hasString(def.Service.Requires, "postgresql.target") || !hasString(def.Service.After, "postgresql.target") {
 					t.Errorf("createLocally: units %v, requires %v, after %v", len(def.Units), def.Service.Requires, def.Service.After)
 				}
@@ -271,6 +271,18 @@ func TestGoldenModules(t *testing.T) {
 				off := nixtest.EvalModule(t, dir, name, with("database.createLocally = false;"))
 				if _, ok := off.Units["postgresql.service"]; ok || strings.Contains(off.Unit, "/run/postgresql") {
 					t.Errorf("createLocally = false still creates or names the local database")
+				}
+			}
+			if strings.Contains(string(data), "services.mysql = lib.mkIf cfg.database.createLocally") {
+				if _, ok := def.Units["mysql.service"]; !ok || !hasString(def.Service.Requires, "mysql.service") || !hasString(def.Service.After, "mysql.service") {
+					t.Errorf("MySQL createLocally: units %v, requires %v, after %v", len(def.Units), def.Service.Requires, def.Service.After)
+				}
+				if !strings.Contains(def.Unit, "/run/mysqld/mysqld.sock") {
+					t.Errorf("MySQL createLocally: the unit is not told the database's socket:\n%s", def.Unit)
+				}
+				off := nixtest.EvalModule(t, dir, name, with("database.createLocally = false;"))
+				if _, ok := off.Units["mysql.service"]; ok || strings.Contains(off.Unit, "/run/mysqld") {
+					t.Errorf("createLocally = false still creates or names the local MySQL database")
 				}
 			}
 			if strings.Contains(string(data), "redis.createLocally = lib.mkOption") {

@@ -213,6 +213,7 @@ type Service struct {
 // Store kinds: the backing stores a module can create on the host.
 const (
 	Postgres = "postgresql"
+	MySQL    = "mysql"
 	Redis    = "redis"
 	SQLite   = "sqlite"
 )
@@ -220,13 +221,23 @@ const (
 // Store is a backing store the service needs, and the variable that tells
 // the app where it is.
 type Store struct {
-	Kind string // Postgres, Redis or SQLite
+	Kind string // Postgres, MySQL, Redis or SQLite
 	Var  string // e.g. DATABASE_URL
 	// URL: the variable takes a URL (postgresql://, sqlite://); otherwise
 	// a path (SQLite) or address.
 	URL bool
-	At  string // where the app reads the variable
+	// Socket is how a MySQL client is given a Unix socket, which its
+	// driver decides: SocketParam, UnixSocketParam or GoDSN.
+	Socket string
+	At     string // where the app reads the variable
 }
+
+// How MySQL drivers take a Unix socket.
+const (
+	SocketParam     = "socket"      // mysql://USER@localhost/DB?socket=PATH (sqlx, mysql_async, mysql)
+	UnixSocketParam = "unix_socket" // mysql://USER@localhost/DB?unix_socket=PATH (diesel, libmysqlclient)
+	GoDSN           = "go-dsn"      // USER@unix(PATH)/DB (go-sql-driver/mysql's DSN)
+)
 
 // Endpoint is one socket the service listens on and how the app is told
 // its address.

@@ -17,8 +17,8 @@ var storeLibraries = map[string][]string{
 		"github.com/jackc/pgx", "github.com/jackc/pgx/v4", "github.com/jackc/pgx/v5", "github.com/lib/pq",
 		"gorm.io/driver/postgres", "github.com/go-pg/pg/v10", "github.com/uptrace/bun/driver/pgdriver",
 	},
-	"mysql": {
-		"mysql_async", "mysql", "sqlx-mysql", "sqlx/mysql", "diesel/mysql", "mysqlclient-sys",
+	model.MySQL: {
+		"mysql_async", model.MySQL, "sqlx-mysql", "sqlx/mysql", "diesel/mysql", "mysqlclient-sys",
 		"github.com/go-sql-driver/mysql", "gorm.io/driver/mysql",
 	},
 	model.Redis: {
@@ -59,10 +59,20 @@ func stores(p *model.Project, sf *model.Surface, s *model.Service) []string {
 			continue
 		}
 		seen[kind] = true
-		switch kind {
-		case "mysql":
-			warnings = append(warnings, fmt.Sprintf("%s: %s names a MySQL database, which nixgen does not create on the host: give it in services.%s.environmentFile", orAt(st.At), st.Name, s.Name))
+		if (kind == model.Postgres && seen[model.MySQL]) || (kind == model.MySQL && seen[model.Postgres]) {
+			// database.createLocally makes one database server.
+			warnings = append(warnings, fmt.Sprintf("%s: %s names a second database server, which nixgen does not create: give it in services.%s.environmentFile", orAt(st.At), st.Name, s.Name))
 			continue
+		}
+		var socket string
+		switch kind {
+		case model.MySQL:
+			var why string
+			if socket, why = mysqlSocket(p, st); socket == "" {
+				warnings = append(warnings, fmt.Sprintf("%s: %s names a MySQL database, which nixgen does not create on the host (%s): give it in services.%s.environmentFile", orAt(st.At), st.Name, why, s.Name))
+				continue
+			}
+			url = socket != model.GoDSN
 		case model.SQLite:
 			// A relative default lands in the state directory, the
 			// working directory; only a setting without one is set.
@@ -70,7 +80,7 @@ func stores(p *model.Project, sf *model.Surface, s *model.Service) []string {
 				continue
 			}
 		}
-		s.Stores = append(s.Stores, model.Store{Kind: kind, Var: st.Name, URL: url, At: st.At})
+		s.Stores = append(s.Stores, model.Store{Kind: kind, Var: st.Name, URL: url, Socket: socket, At: st.At})
 	}
 	return warnings
 }
@@ -96,18 +106,18 @@ func storeOf(st model.Setting, uses func(string) bool) (kind string, url bool) {
 		return model.Postgres, true
 	case strings.HasPrefix(def, "sqlite"):
 		return model.SQLite, true
-	case strings.HasPrefix(def, "mysql") || strings.HasPrefix(def, "mariadb"):
-		return "mysql", true
+	case strings.HasPrefix(def, model.MySQL) || strings.HasPrefix(def, "mariadb"):
+		return model.MySQL, true
 	case strings.Contains(n, "POSTGRES") && uses(model.Postgres):
 		return model.Postgres, isURL
 	case strings.Contains(n, "SQLITE") && uses(model.SQLite):
 		return model.SQLite, isURL
-	case strings.Contains(n, "MYSQL") && uses("mysql"):
-		return "mysql", isURL
+	case strings.Contains(n, "MYSQL") && uses(model.MySQL):
+		return model.MySQL, isURL
 	}
 	// Only one kind of database among the libraries decides it.
 	var kinds []string
-	for _, k := range []string{model.Postgres, "mysql", model.SQLite} {
+	for _, k := range []string{model.Postgres, model.MySQL, model.SQLite} {
 		if uses(k) {
 			kinds = append(kinds, k)
 		}
@@ -122,4 +132,35 @@ func storeOf(st model.Setting, uses func(string) bool) (kind string, url bool) {
 		return "", false
 	}
 	return kinds[0], isURL
+}
+
+// mysqlSocketForms are the libraries whose way of taking a Unix socket is
+// known, by the form.
+var mysqlSocketForms = map[string][]string{
+	model.SocketParam:     {"sqlx-mysql", "sqlx/mysql", "mysql_async", "mysql"},
+	model.UnixSocketParam: {"diesel/mysql", "mysqlclient-sys"},
+	model.GoDSN:           {"github.com/go-sql-driver/mysql", "gorm.io/driver/mysql"},
+}
+
+// mysqlSocket decides how the setting st gives the app a MySQL socket: by
+// the one driver the program uses. A Go program whose default is a URL
+// parses it itself, in a way nixgen cannot know. It returns "" and why
+// when it cannot tell.
+func mysqlSocket(p *model.Project, st model.Setting) (string, string) {
+	var forms []string
+	for _, form := range []string{model.SocketParam, model.UnixSocketParam, model.GoDSN} {
+		for _, lib := range mysqlSocketForms[form] {
+			if _, found := slices.BinarySearch(p.Libraries, lib); found {
+				forms = append(forms, form)
+				break
+			}
+		}
+	}
+	switch {
+	case len(forms) != 1:
+		return "", "no one MySQL driver tells how it takes a Unix socket"
+	case forms[0] == model.GoDSN && strings.Contains(st.Default, "://"):
+		return "", "its default is a URL the program converts itself"
+	}
+	return forms[0], ""
 }

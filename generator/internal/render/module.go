@@ -30,7 +30,7 @@ type moduleView struct {
 	EnvParts                                    []string  // Nix attribute sets merged into it
 	Args                                        []nixList
 	Assertions                                  []assertionView
-	Postgres, Redis                             *storeView // stores the module can create
+	Postgres, MySQL, Redis                      *storeView // stores the module can create
 	After, Requires                             nixConcat  // the unit's ordering and requirements
 	SupplementaryGroups                         string     // Nix, "" for none
 	// CredentialVars: the secrets exported from credentials, and
@@ -390,6 +390,20 @@ func (v *moduleView) stores(s *model.Service) map[string]string {
 			url := `"postgresql://${cfg.user}@/${cfg.user}?host=/run/postgresql"`
 			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.database.createLocally { "+attr+" = "+url+"; }")
 			needs := nixList{Fn: "lib.optionals cfg.database.createLocally", Items: []string{`"postgresql.target"`}}
+			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
+			provided[st.Var] = "cfg.database.createLocally"
+		case model.MySQL:
+			// unix_socket authentication: the user and the database are
+			// named after the user the service runs as.
+			v.MySQL = &storeView{Var: attr, VarText: escape.NixInString(st.Var)}
+			const sock = "/run/mysqld/mysqld.sock"
+			url := map[string]string{
+				model.SocketParam:     `"mysql://${cfg.user}@localhost/${cfg.user}?socket=` + sock + `"`,
+				model.UnixSocketParam: `"mysql://${cfg.user}@localhost/${cfg.user}?unix_socket=` + sock + `"`,
+				model.GoDSN:           `"${cfg.user}@unix(` + sock + `)/${cfg.user}"`,
+			}[st.Socket]
+			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.database.createLocally { "+attr+" = "+url+"; }")
+			needs := nixList{Fn: "lib.optionals cfg.database.createLocally", Items: []string{`"mysql.service"`}}
 			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
 			provided[st.Var] = "cfg.database.createLocally"
 		case model.Redis:

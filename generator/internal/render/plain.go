@@ -529,7 +529,7 @@ func newSetupView(s *model.Service, h *plainHost, libraries []string) setupView 
 		v.Others = append(v.Others, listenerCheck{Title: l.Name, Port: escape.ShellQuote(strconv.Itoa(l.Port))})
 	}
 	for _, st := range s.Stores {
-		port := map[string]string{model.Postgres: "5432", model.Redis: "6379"}[st.Kind]
+		port := map[string]string{model.Postgres: "5432", model.MySQL: "3306", model.Redis: "6379"}[st.Kind]
 		if port != "" && st.URL {
 			v.Databases = append(v.Databases, databaseCheck{Var: escape.ShellQuote(st.Var), Port: escape.ShellQuote(port)})
 		}
