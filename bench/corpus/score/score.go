@@ -736,6 +736,8 @@ type Row struct {
 	Name, Lang, Run              string
 	Default, Listeners, Subcmd   Mark
 	Required, Health, Fileset    Mark
+	Features                     Mark
+	Generated                    bool // the build embeds output the repository does not hold
 	NativeTP, NativeFP, NativeFN int
 	NativeScored                 bool
 	ListenerPorts, ListenerSets  Tally
@@ -750,6 +752,17 @@ type Row struct {
 func (r Row) wouldStart() bool {
 	ok := func(m Mark) bool { return m == Pass || m == NA }
 	return r.Run == "ok" && r.Default == Pass && ok(r.Listeners) && ok(r.Subcmd) && ok(r.Required)
+}
+
+// wouldBuild is this scorer's reading of "packages.default builds the
+// serving binary with zero edits": it ran, names the serving package,
+// misses no native input the compiler needs, keeps every file the build
+// reads, selects the features the build needs, and the build embeds no
+// output (a UI bundle) that is not in the repository and that nixgen does
+// not build. (Nothing is built.)
+func (r Row) wouldBuild() bool {
+	ok := func(m Mark) bool { return m == Pass || m == NA }
+	return r.Run == "ok" && r.Default == Pass && r.NativeFN == 0 && ok(r.Fileset) && ok(r.Features) && !r.Generated
 }
 
 func normFlag(s string) string { return strings.TrimLeft(s, "-") }
@@ -979,6 +992,25 @@ func scoreRepo(r Repo, o Output) Row {
 		}
 	}
 
+	// features: each one the build needs is selected, by buildFeatures
+	// or --features.
+	if len(r.CargoFeatures) == 0 || r.unknown("cargo_features") {
+		row.Features = NA
+	} else {
+		selected := featureSelections(flake)
+		var missing []string
+		for _, f := range r.CargoFeatures {
+			if !selected[f] {
+				missing = append(missing, f)
+			}
+		}
+		row.Features = mark(row.Run == "ok" && len(missing) == 0)
+		if len(missing) > 0 {
+			why("features not selected: %s", strings.Join(missing, ", "))
+		}
+	}
+	row.Generated = len(r.GeneratedReads) > 0 && !r.unknown("generated_build_reads")
+
 	// fileset
 	if len(r.BuildReads) == 0 || r.unknown("build_reads") {
 		row.Fileset = NA
@@ -1022,7 +1054,7 @@ func report(c *Corpus, results string, verbose bool) {
 		w = max(w, len(row.Name))
 	}
 	fmt.Printf("%-*s  %-4s  %-5s  %-7s  %-9s  %-6s  %-8s  %-6s  %-7s  %-7s\n", w, "repo", "lang", "run", "default", "listeners", "subcmd", "required", "health", "native", "fileset")
-	var tDefault, tListeners, tSubcmd, tRequired, tHealth, tFileset, tRun, tStarts Tally
+	var tDefault, tListeners, tSubcmd, tRequired, tHealth, tFileset, tRun, tStarts, tBuilds, tFeatures Tally
 	var ports, sets, reqItems, fileItems Tally
 	var tp, fp, fn int
 	for _, row := range rows {
@@ -1045,6 +1077,8 @@ func report(c *Corpus, results string, verbose bool) {
 		}
 		tRun.add(mark(row.Run == "ok"))
 		tStarts.add(mark(row.wouldStart()))
+		tBuilds.add(mark(row.wouldBuild()))
+		tFeatures.add(row.Features)
 		tDefault.add(row.Default)
 		tListeners.add(row.Listeners)
 		tSubcmd.add(row.Subcmd)
@@ -1080,4 +1114,29 @@ func report(c *Corpus, results string, verbose bool) {
 	}
 	fmt.Printf("native inputs         recall %s, precision %s\n", recall, precision)
 	fmt.Printf("fileset complete      %s   paths %s\n", tFileset, fileItems)
+	fmt.Printf("features selected     %s\n", tFeatures)
+	fmt.Printf("would build           %s   (default, no native input missing, fileset, features, no unbuilt UI embedded)\n", tBuilds)
+}
+
+var (
+	buildFeaturesRE = regexp.MustCompile(`(?s)buildFeatures = \[(.*?)\];`)
+	featuresArgRE   = regexp.MustCompile(`--features[= ]"?([A-Za-z0-9_,/-]+)`)
+	quotedRE        = regexp.MustCompile(`"([^"]*)"`)
+)
+
+// featureSelections are the Cargo features flake.nix selects: the strings
+// of every buildFeatures list and the arguments of every --features.
+func featureSelections(flake string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range buildFeaturesRE.FindAllStringSubmatch(flake, -1) {
+		for _, q := range quotedRE.FindAllStringSubmatch(m[1], -1) {
+			out[q[1]] = true
+		}
+	}
+	for _, m := range featuresArgRE.FindAllStringSubmatch(flake, -1) {
+		for _, f := range strings.Split(m[1], ",") {
+			out[f] = true
+		}
+	}
+	return out
 }

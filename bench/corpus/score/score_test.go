@@ -203,3 +203,41 @@ func TestWouldStart(t *testing.T) {
 		}
 	}
 }
+
+func TestWouldBuild(t *testing.T) {
+	good := Row{Run: "ok", Default: Pass, Fileset: Pass, Features: NA, NativeTP: 2, NativeFP: 1}
+	if !good.wouldBuild() {
+		t.Error("a row right in every respect (an extra input is harmless) does not build")
+	}
+	for _, bad := range []Row{
+		{Run: "rc=2", Default: Pass, Fileset: NA, Features: NA},
+		{Run: "ok", Default: Fail, Fileset: NA, Features: NA},
+		{Run: "ok", Default: Pass, Fileset: NA, Features: NA, NativeFN: 1},
+		{Run: "ok", Default: Pass, Fileset: Fail, Features: NA},
+		{Run: "ok", Default: Pass, Fileset: NA, Features: Fail},
+		{Run: "ok", Default: Pass, Fileset: NA, Features: NA, Generated: true},
+	} {
+		if bad.wouldBuild() {
+			t.Errorf("%+v builds", bad)
+		}
+	}
+}
+
+func TestFeatureSelections(t *testing.T) {
+	flake := `
+          buildFeatures = [
+            "sqlite"
+            "vendored-openssl"
+          ];
+          cargoExtraArgs = "--locked --no-default-features --features postgresql,mysql";
+`
+	got := featureSelections(flake)
+	for _, f := range []string{"sqlite", "vendored-openssl", "postgresql", "mysql"} {
+		if !got[f] {
+			t.Errorf("%s not read as selected from %q", f, flake)
+		}
+	}
+	if got["locked"] || len(got) != 4 {
+		t.Errorf("selected %v", got)
+	}
+}
