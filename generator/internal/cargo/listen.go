@@ -1,7 +1,6 @@
 package cargo
 
 import (
-	"fmt"
 	"io/fs"
 	"maps"
 	"path"
@@ -49,20 +48,9 @@ func detectListen(fsys fs.FS, name, dir string, lib []string, deps map[string][]
 	}
 	// Listeners set only in the configuration file: the defaults of the
 	// file the project ships.
-	if _, err := shipcfg.Fill(fsys, dirsUp(dir), name, surface); err != nil {
-		warnings = append(warnings, fmt.Sprintf("reading the shipped configuration: %v", err))
-	}
+	_, ws := shipcfg.Fill(fsys, shipcfg.Dirs(dir), name, surface)
+	warnings = append(warnings, ws...)
 	return surface, warnings, nil
-}
-
-// dirsUp is dir and the directories above it, up to the project root.
-func dirsUp(dir string) []string {
-	out := []string{dir}
-	for dir != "." {
-		dir = path.Dir(dir)
-		out = append(out, dir)
-	}
-	return out
 }
 
 // rustFiles reads the .rs files of the crate in dir, sorted by path: not

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/model"
+	"github.com/nixgen/nixgen/generator/internal/shipcfg"
 	"github.com/nixgen/nixgen/generator/internal/spdx"
 )
 
@@ -119,8 +120,15 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
 	}
 
-	// The address wiring, for the module.
+	// The address wiring, for the module; listeners set only in the
+	// configuration file get the defaults of the file the project ships.
 	p.Surface = surface(g, p.Default)
+	for _, m := range g.Mains {
+		if m.Name == p.Default && m.Surface != nil {
+			_, ws := shipcfg.Fill(fsys, shipcfg.Dirs(m.Dir), m.Name, p.Surface)
+			p.Warnings = append(p.Warnings, ws...)
+		}
+	}
 
 	return p, nil
 }

@@ -30,21 +30,58 @@ func candidates(format, name string) []string {
 	}
 	var out []string
 	for _, e := range ext {
-		for _, base := range []string{"config", name, "config.example", name + ".example", "example"} {
+		for _, base := range []string{"config", name, "config.example", name + ".example", "example", "config-example", name + "-example", "config.sample", "config-sample"} {
 			out = append(out, base+"."+e)
 		}
+		for _, suffix := range []string{"example", "sample", "dist"} {
+			out = append(out, "config."+e+"."+suffix, name+"."+e+"."+suffix)
+		}
+		out = append(out, "config-dev."+e)
+	}
+	return out
+}
+
+// exampleDirs are where projects keep example configurations, below the
+// directories Fill is given.
+var exampleDirs = []string{"examples", "example", "config", "configs", "contrib"}
+
+// Dirs is dir and the directories above it, up to the project root: where
+// Fill looks for the file of the program built in dir.
+func Dirs(dir string) []string {
+	out := []string{dir}
+	for dir != "." {
+		dir = path.Dir(dir)
+		out = append(out, dir)
 	}
 	return out
 }
 
 // Fill gives listeners without a port the values the shipped file has for
 // their keys. dirs are where to look, relative to the project root (the
-// crate or command, then the root); name is the program's. It returns the
-// file it read, "" when none.
-func Fill(fsys fs.FS, dirs []string, name string, sf *model.Surface) (string, error) {
+// crate or command, then the root, see Dirs), and then their example
+// directories; name is the program's. It returns the file it read ("" when
+// none) and a warning for each candidate it could not parse, which it
+// passes over.
+//
+// When the program's code does not show the file's format (viper and
+// koanf pick it by the file's extension), the format of the one example
+// found decides it, and c.Format records it.
+func Fill(fsys fs.FS, dirs []string, name string, sf *model.Surface) (string, []string) {
 	c := sf.Config
-	if c == nil || c.Format == "" || !needs(sf.Listeners) {
+	if c == nil || !needs(sf.Listeners) {
 		return "", nil
+	}
+	if c.Format == "" {
+		var found []string
+		for _, format := range []string{"yaml", "toml", "json"} {
+			if file := firstShipped(fsys, dirs, name, format); file != "" {
+				found = append(found, format)
+			}
+		}
+		if len(found) != 1 {
+			return "", nil
+		}
+		c.Format = found[0]
 	}
 	var tried []string
 	if c.Default != "" && !path.IsAbs(c.Default) {
@@ -52,26 +89,56 @@ func Fill(fsys fs.FS, dirs []string, name string, sf *model.Surface) (string, er
 			tried = append(tried, path.Join(d, c.Default))
 		}
 	}
-	for _, d := range dirs {
+	for _, d := range append(dirs, examplesOf(dirs)...) {
 		for _, f := range candidates(c.Format, name) {
 			tried = append(tried, path.Join(d, f))
 		}
 	}
+	var used string
+	var warnings []string
 	for _, p := range tried {
+		if !needs(sf.Listeners) {
+			break
+		}
 		data, err := projfs.ReadFile(fsys, p)
 		if err != nil {
 			continue // absent, or not a file nixgen reads
 		}
 		var doc map[string]any
 		if err := decode(c.Format, data, &doc); err != nil {
-			return "", fmt.Errorf("%s: %v", p, err)
+			warnings = append(warnings, fmt.Sprintf("%s: not %s nixgen can read (%v); its listener addresses are not used", p, c.Format, err))
+			continue
 		}
 		for i := range sf.Listeners {
-			fill(&sf.Listeners[i], doc, p)
+			if fill(&sf.Listeners[i], doc, p) && used == "" {
+				used = p
+			}
 		}
-		return p, nil
 	}
-	return "", nil
+	return used, warnings
+}
+
+// firstShipped is the first candidate file of format that exists, "" when
+// none does.
+func firstShipped(fsys fs.FS, dirs []string, name, format string) string {
+	for _, d := range append(dirs, examplesOf(dirs)...) {
+		for _, f := range candidates(format, name) {
+			if _, err := fs.Stat(fsys, path.Join(d, f)); err == nil {
+				return path.Join(d, f)
+			}
+		}
+	}
+	return ""
+}
+
+func examplesOf(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		for _, e := range exampleDirs {
+			out = append(out, path.Join(d, e))
+		}
+	}
+	return out
 }
 
 func needs(ls []model.Listener) bool {
@@ -96,26 +163,30 @@ func decode(format string, data []byte, doc *map[string]any) error {
 	return fmt.Errorf("format %q", format)
 }
 
-// fill sets l's port and host from the file's values for its keys.
-func fill(l *model.Listener, doc map[string]any, file string) {
+// fill sets l's port and host from the file's values for its keys, and
+// reports whether it did.
+func fill(l *model.Listener, doc map[string]any, file string) bool {
 	if l.Port != 0 {
-		return
+		return false
 	}
 	if v, ok := lookup(doc, l.AddrKey); ok {
 		host, port, err := net.SplitHostPort(v)
 		if n, ok := ident.Port(port); err == nil && ok && ident.ListenHost(host) {
 			l.Host, l.Port, l.At = host, n, file+": "+l.AddrKey
+			return true
 		}
-		return
+		return false
 	}
 	if v, ok := lookup(doc, l.PortKey); ok {
 		if n, ok := ident.Port(v); ok {
 			l.Port, l.At = n, file+": "+l.PortKey
-		}
-		if h, ok := lookup(doc, l.HostKey); ok && ident.ListenHost(h) {
-			l.Host = h
+			if h, ok := lookup(doc, l.HostKey); ok && ident.ListenHost(h) {
+				l.Host = h
+			}
+			return true
 		}
 	}
+	return false
 }
 
 // lookup reads a dotted key as a string ("" keys are never found).
