@@ -164,11 +164,15 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 	}
 	p.Libraries = model.SortStrings(append(lock.crates(), slices.Collect(maps.Keys(features))...))
-	built := make([]string, len(p.Packages))
+	built := make([]featureStart, len(p.Packages))
 	for i, pkg := range p.Packages {
-		built[i] = pkg.Name
+		built[i] = featureStart{name: pkg.Name}
 	}
-	nr := nativeDeps(compiledCrates(fsys, members, lock, built))
+	graph, ok := loadFeatureGraph(fsys, members)
+	if !ok {
+		graph = nil
+	}
+	nr := nativeDeps(compiledCrates(graph, lock, built))
 	p.Native = nr.native
 	p.Env = nr.env
 	p.Rust.Bindgen = nr.bindgen

@@ -90,6 +90,24 @@ type resolution struct {
 	activated map[string]bool            // "member/dependency key" of dependencies in use
 }
 
+// offers are the "crate/feature" pairs of third-party crates the crate's
+// [features] can switch on.
+func (c *wsCrate) offers() map[string]bool {
+	out := map[string]bool{}
+	for _, list := range c.features {
+		for _, it := range list {
+			dep, feat, slash := strings.Cut(it, "/")
+			if !slash || strings.HasPrefix(it, "dep:") {
+				continue
+			}
+			for _, d := range c.deps[strings.TrimSuffix(dep, "?")] {
+				out[d.crate+"/"+feat] = true
+			}
+		}
+	}
+	return out
+}
+
 // featureStart is a package a build selects (cargo -p) and the features it
 // asks of it: --no-default-features, and --features as "feature" or
 // "dependency/feature".
