@@ -1,0 +1,80 @@
+package rustsrc
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
+)
+
+func TestSandboxTests(t *testing.T) {
+	lib := `
+pub fn add(a: i32, b: i32) -> i32 { a + b }
+
+#[cfg(test)]
+mod tests {
+    use testcontainers::runners::AsyncRunner;
+    use testcontainers_modules::postgres::Postgres;
+    const API: &str = "https://api.example.org/v1";
+
+    #[test]
+    fn adds() { assert_eq!(super::add(1, 2), 3); }
+
+    #[tokio::test]
+    async fn in_docker() { let _db = Postgres::default().start().await; }
+
+    #[sqlx::test]
+    async fn migrates(pool: sqlx::PgPool) {}
+
+    #[tokio::test]
+    async fn fetches() { reqwest::get(API).await.unwrap(); }
+
+    #[tokio::test]
+    async fn serves_itself() { reqwest::get("http://127.0.0.1:3000/health").await.unwrap(); }
+
+    #[test]
+    #[ignore]
+    fn ignored() { reqwest::blocking::get("https://example.org").unwrap(); }
+
+    #[test]
+    fn redis() { let _c = open_redis(); }
+
+    fn open_redis() -> redis::Client { redis::Client::open("redis://localhost:6379").unwrap() }
+}
+`
+	integration := `
+#[test]
+fn fixture_is_fresh() {
+    let m = std::fs::metadata("tests/fixtures/page.html").unwrap();
+    assert!(m.modified().unwrap().elapsed().unwrap().as_secs() < 3600);
+}
+
+#[test]
+fn own_file_is_fresh() {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    assert!(f.as_file().metadata().unwrap().modified().is_ok());
+}
+
+#[rstest]
+fn resolves() { let _ = std::net::TcpStream::connect("example.com:80"); }
+`
+	got, err := SandboxTests([]TestFile{
+		{File: File{Path: "src/db.rs", Src: []byte(lib)}, Module: "db"},
+		{File: File{Path: "tests/api.rs", Src: []byte(integration)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.SkippedTest{
+		{Name: "db::tests::fetches", Reason: needNetwork, At: "src/db.rs:20"},
+		{Name: "db::tests::in_docker", Reason: needDocker, At: "src/db.rs:14"},
+		{Name: "db::tests::migrates", Reason: needSqlxTest, At: "src/db.rs:17"},
+		{Name: "db::tests::redis", Reason: needDatabase, At: "src/db.rs:30"},
+		{Name: "fixture_is_fresh", Reason: needMtime, At: "tests/api.rs:3"},
+		{Name: "resolves", Reason: needNetwork, At: "tests/api.rs:15"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
