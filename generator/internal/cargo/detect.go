@@ -235,6 +235,13 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Rust.Nextest = true
 	}
 
+	skipped, warnings, err := sandboxTests(fsys, members)
+	if err != nil {
+		return nil, err
+	}
+	p.SkipTests = skipped
+	p.Warnings = append(p.Warnings, warnings...)
+
 	src, err := scanSources(fsys, members)
 	if err != nil {
 		return nil, err
