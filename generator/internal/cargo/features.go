@@ -47,7 +47,11 @@ func (l limit) key() string { return l.at + "\x00" + l.when.String() }
 // describe says what the limit does, for a warning.
 func (l limit) describe() string {
 	if l.download == "" {
-		return fmt.Sprintf("%s: compile_error!(%q) under cfg(%s)", l.at, l.message, l.when)
+		msg := l.message
+		if len(msg) > 80 {
+			msg = msg[:77] + "..."
+		}
+		return fmt.Sprintf("%s: compile_error!(%q) under cfg(%s)", l.at, msg, l.when)
 	}
 	var when []string
 	if l.when.Op != "true" {

@@ -52,7 +52,7 @@ func TestChooseFeatures(t *testing.T) {
 			name: "the feature the message names (vaultwarden's build.rs)",
 			fsys: singleCrate("[package]\nname = \"vault\"\n[features]\nmysql = []\nsqlite_system = []\nsqlite = [\"sqlite_system\"]\n",
 				map[string]string{"src/main.rs": "fn main() {}\n",
-					"build.rs": "fn main() {\n    #[cfg(not(any(feature = \"sqlite_system\", feature = \"mysql\")))]\n    compile_error!(\"enable one DB backend, e.g. cargo build --features sqlite\");\n}\n"}),
+					"build.rs": "fn main() {\n    #[cfg(not(any(feature = \"sqlite_system\", feature = \"mysql\")))]\n    compile_error!(\"You need to enable one DB backend. To build with the backend the project used to default to, do: cargo build --features sqlite\");\n}\n"}),
 			features: []string{"sqlite"}, bins: []string{"vault"}, main: "vault",
 		},
 		{

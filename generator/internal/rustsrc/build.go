@@ -14,7 +14,7 @@ import (
 // fails unless its features make When false.
 type Guard struct {
 	When    Cfg
-	Message string
+	Message string // on one line, whole: it may name the feature to use
 	At      string
 }
 
@@ -43,7 +43,7 @@ func Guards(files []File) ([]Guard, error) {
 				if tt := n.NamedChild(i); tt.Type() == "token_tree" {
 					for j := 0; j < int(tt.NamedChildCount()); j++ {
 						if s, ok := p.stringValue(tt.NamedChild(j)); ok {
-							g.Message = oneLine(s)
+							g.Message = strings.Join(strings.Fields(s), " ")
 							break
 						}
 					}
