@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,6 +25,10 @@ func sandboxTests(fsys fs.FS, members []member) ([]model.SkippedTest, []string, 
 			continue
 		}
 		roots := crateRoots(mb)
+		var tests []string // [[test]] targets' files
+		for _, t := range mb.m.Test {
+			tests = append(tests, path.Clean(t.Path))
+		}
 		script := mb.m.buildScript(fsys, mb.dir)
 		err := fs.WalkDir(fsys, mb.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -61,10 +66,10 @@ func sandboxTests(fsys fs.FS, members []member) ([]model.SkippedTest, []string, 
 			if !strings.HasPrefix(rel, "tests/") && !bytes.Contains(data, []byte("test")) {
 				return nil
 			}
-			files = append(files, rustsrc.TestFile{File: rustsrc.File{Path: p, Src: data}, Module: testModule(rel, roots, func(r string) bool {
+			files = append(files, rustsrc.TestFile{File: rustsrc.File{Path: p, Src: data}, Crate: mb.m.Package.Name, Module: testModule(rel, roots, func(r string) bool {
 				_, err := fs.Stat(fsys, path.Join(mb.dir, r))
 				return err == nil
-			})})
+			}), Test: strings.HasPrefix(rel, "tests/") || slices.Contains(tests, rel)})
 			return nil
 		})
 		if err != nil {

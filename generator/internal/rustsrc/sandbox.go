@@ -16,7 +16,9 @@ import (
 // root or an integration test's main file).
 type TestFile struct {
 	File
+	Crate  string // the package it belongs to: a test calls the functions of its own
 	Module string
+	Test   bool // an integration test's file: test code throughout
 }
 
 // What a test may need that the Nix build sandbox lacks.
@@ -31,7 +33,7 @@ const (
 // clientCrates reach the network when given a remote address.
 var clientCrates = map[string]bool{
 	"reqwest": true, "ureq": true, "curl": true, "attohttpc": true, "minreq": true, "isahc": true,
-	"surf": true, "hyper": true, "hyper_util": true, "awc": true, "tokio_tungstenite": true, "tungstenite": true,
+	"surf": true, "awc": true, "tokio_tungstenite": true, "tungstenite": true,
 }
 
 // databaseSchemes are URL schemes of servers a test would connect to.
@@ -64,8 +66,15 @@ func SandboxTests(files []TestFile) ([]model.SkippedTest, error) {
 		sqlx bool
 	}
 	var tests []test
+	testModule := map[*parsed]bool{} // files of #[cfg(test)] modules
+	for _, p := range ps {
+		testModule[p] = true
+	}
+	for _, p := range withoutTestModules(ps) {
+		delete(testModule, p)
+	}
 	for i, p := range ps {
-		file := &testSource{p: p, imported: map[string]string{}, consts: map[string]string{}}
+		file := &testSource{p: p, crate: files[i].Crate, imported: map[string]string{}, consts: map[string]string{}}
 		p.walkAll(p.root, func(n *sitter.Node) bool {
 			switch n.Type() {
 			case "use_declaration":
@@ -88,29 +97,41 @@ func SandboxTests(files []TestFile) ([]model.SkippedTest, error) {
 			}
 			return true
 		})
-		var visit func(n *sitter.Node, mod []string)
-		visit = func(n *sitter.Node, mod []string) {
+		// Test code: integration tests, files of #[cfg(test)] modules, and
+		// what #[cfg(test)] or a tests module holds. Only its functions
+		// count as what a test calls: the program's own code is built to
+		// run anywhere.
+		var visit func(n *sitter.Node, mod []string, inTest bool)
+		visit = func(n *sitter.Node, mod []string, inTest bool) {
 			for i := 0; i < int(n.NamedChildCount()); i++ {
 				c := n.NamedChild(i)
 				switch c.Type() {
 				case "mod_item":
 					if body := c.ChildByFieldName("body"); body != nil {
-						visit(body, append(append([]string(nil), mod...), p.text(c.ChildByFieldName("name"))))
+						visit(body, append(append([]string(nil), mod...), p.text(c.ChildByFieldName("name"))), inTest || p.isTest(c))
 					}
 				case "function_item":
 					name := p.text(c.ChildByFieldName("name"))
 					body := fnBody{src: file, node: c}
-					s.fns[name] = append(s.fns[name], body)
 					kind, ignored := testAttrs(p, c)
-					if kind != "" && !ignored {
+					if kind == "rstest" || kind == "fixture" {
+						body.fixtures = fixtureParams(p, c)
+					}
+					if kind != "" && kind != "fixture" && !ignored {
 						path := append(append([]string(nil), mod...), name)
 						tests = append(tests, test{name: strings.Join(path, "::"), at: p.at(c), body: body, sqlx: kind == "sqlx"})
+					} else if inTest {
+						s.fns[file.crate+"/"+name] = append(s.fns[file.crate+"/"+name], body)
 					}
 				case "impl_item", "trait_item":
-					// Methods are not tests; their bodies are helpers by name.
+					if !inTest {
+						continue
+					}
+					// Methods of test helpers: called by name.
 					p.walkAll(c, func(m *sitter.Node) bool {
 						if m.Type() == "function_item" {
-							s.fns[p.text(m.ChildByFieldName("name"))] = append(s.fns[p.text(m.ChildByFieldName("name"))], fnBody{src: file, node: m})
+							key := file.crate + "/" + p.text(m.ChildByFieldName("name"))
+							s.fns[key] = append(s.fns[key], fnBody{src: file, node: m})
 							return false
 						}
 						return true
@@ -122,7 +143,7 @@ func SandboxTests(files []TestFile) ([]model.SkippedTest, error) {
 		if files[i].Module != "" {
 			mod = strings.Split(files[i].Module, "::")
 		}
-		visit(p.root, mod)
+		visit(p.root, mod, files[i].Test || testModule[p])
 	}
 
 	var out []model.SkippedTest
@@ -146,10 +167,16 @@ func SandboxTests(files []TestFile) ([]model.SkippedTest, error) {
 	return out, nil
 }
 
-// testAttrs reads a function's attributes: kind is "test" for a test
-// ("sqlx" for #[sqlx::test]), "" for another function; ignored is
-// #[ignore].
+// testAttrs reads a function's attributes: kind is "test" for a test,
+// "sqlx" for #[sqlx::test], "rstest" for #[rstest], "fixture" for an
+// rstest #[fixture], "" for another function; ignored is #[ignore].
 func testAttrs(p *parsed, fn *sitter.Node) (kind string, ignored bool) {
+	rank := map[string]int{"": 0, "fixture": 1, "test": 2, "rstest": 3, "sqlx": 4}
+	set := func(k string) {
+		if rank[k] > rank[kind] {
+			kind = k
+		}
+	}
 	for s := fn.PrevNamedSibling(); s != nil; s = s.PrevNamedSibling() {
 		if s.Type() == "line_comment" || s.Type() == "block_comment" {
 			continue
@@ -157,21 +184,21 @@ func testAttrs(p *parsed, fn *sitter.Node) (kind string, ignored bool) {
 		if s.Type() != "attribute_item" || s.NamedChildCount() == 0 {
 			break
 		}
-		attr := s.NamedChild(0)
-		path := attr.NamedChild(0)
+		path := s.NamedChild(0).NamedChild(0)
 		if path == nil {
 			continue
 		}
-		full := strings.ReplaceAll(p.text(path), " ", "")
-		switch last := p.lastSegment(path); {
+		switch full := strings.ReplaceAll(p.text(path), " ", ""); {
 		case full == "ignore":
 			ignored = true
 		case full == "sqlx::test":
-			kind = "sqlx"
-		case last == "test" && kind == "", full == "rstest", full == "test_case", strings.HasSuffix(full, "::rstest"), strings.HasSuffix(full, "::test_case"):
-			if kind == "" {
-				kind = "test"
-			}
+			set("sqlx")
+		case full == "rstest" || strings.HasSuffix(full, "::rstest"):
+			set("rstest")
+		case full == "fixture" || strings.HasSuffix(full, "::fixture"):
+			set("fixture")
+		case p.lastSegment(path) == "test" || full == "test_case" || strings.HasSuffix(full, "::test_case"):
+			set("test")
 		}
 	}
 	return kind, ignored
@@ -179,6 +206,7 @@ func testAttrs(p *parsed, fn *sitter.Node) (kind string, ignored bool) {
 
 type testSource struct {
 	p        *parsed
+	crate    string
 	imported map[string]string // name -> the crate it is `use`d from
 	consts   map[string]string // string constants by name
 }
@@ -186,6 +214,22 @@ type testSource struct {
 type fnBody struct {
 	src  *testSource
 	node *sitter.Node
+	// fixtures are the functions rstest calls to make its parameters.
+	fixtures []string
+}
+
+// fixtureParams are the parameter names of an rstest test or fixture:
+// rstest calls the fixture function of the same name to make each.
+func fixtureParams(p *parsed, fn *sitter.Node) []string {
+	var out []string
+	if params := fn.ChildByFieldName("parameters"); params != nil {
+		for i := 0; i < int(params.NamedChildCount()); i++ {
+			if pat := params.NamedChild(i).ChildByFieldName("pattern"); pat != nil && pat.Type() == "identifier" {
+				out = append(out, p.text(pat))
+			}
+		}
+	}
+	return out
 }
 
 // needs is what a function's code shows, on its own or with what it calls.
@@ -219,11 +263,12 @@ type sandbox struct {
 	busy  map[string]bool
 }
 
-// closure is what fn needs, with every function of the files it calls by
-// name.
+// closure is what fn needs, with every function of its crate's test
+// code it calls by name.
 func (s *sandbox) closure(fn fnBody) needs {
 	own, calls := s.direct(fn)
-	for _, c := range calls {
+	for _, name := range calls {
+		c := fn.src.crate + "/" + name
 		if s.busy[c] {
 			continue
 		}
@@ -243,33 +288,60 @@ func (s *sandbox) closure(fn fnBody) needs {
 	return own
 }
 
+// requestCalls take the address a client reaches: reqwest::get(url),
+// client.post(url), TcpStream::connect(addr), Request::builder().uri(url).
+var requestCalls = map[string]bool{
+	"get": true, "post": true, "put": true, "patch": true, "delete": true, "head": true,
+	"request": true, "connect": true, "connect_async": true, "uri": true, "lookup_host": true,
+}
+
+// parseCalls read a URL without connecting to it.
+var parseCalls = map[string]bool{"parse": true, "from_str": true, "try_from": true, "from": true}
+
+// parsedOnly reports whether a literal is an argument of a parse call or of
+// an assert!: a test of the URL's grammar, not of a server.
+func parsedOnly(p *parsed, lit *sitter.Node) bool {
+	parent := lit.Parent()
+	if parent == nil {
+		return false
+	}
+	switch parent.Type() {
+	case "arguments":
+		if call := parent.Parent(); call != nil && call.Type() == "call_expression" {
+			return parseCalls[p.lastSegment(call.ChildByFieldName("function"))]
+		}
+	case "token_tree":
+		for m := parent; m != nil; m = m.Parent() {
+			if m.Type() == "macro_invocation" {
+				return strings.HasPrefix(p.lastSegment(m.ChildByFieldName("macro")), "assert")
+			}
+		}
+	}
+	return false
+}
+
 // direct is what fn's own code shows, and the names it calls.
 func (s *sandbox) direct(fn fnBody) (needs, []string) {
 	var n needs
 	var calls []string
 	p, src := fn.src.p, fn.src
-	rootOf := func(id string) string {
+	crateOf := func(id string) string {
 		if c := src.imported[id]; c != "" {
 			return c
 		}
 		return id
 	}
-	literal := func(v string) {
+	// A crate's path or a name `use`d from it: what it says of the test.
+	path := func(crate, text string) {
 		switch {
-		case strings.Contains(v, "://"):
-			u, err := url.Parse(v)
-			if err != nil {
-				return
-			}
-			if databaseSchemes[strings.ToLower(u.Scheme)] {
-				n.database = true
-			} else if !loopback(u.Hostname()) {
-				n.remote = true
-			}
-		case remoteHostPort(v):
-			n.remote = true
-		case !strings.HasPrefix(v, "/") && strings.Contains(v, "/") && !strings.ContainsAny(v, " \n{}"):
-			n.fixture = true
+		case crate == "testcontainers" || crate == "testcontainers_modules":
+			n.docker = true
+		case clientCrates[crate]:
+			n.client = true
+		case (crate == "hyper" || crate == "hyper_util") && strings.Contains(strings.ToLower(text), "client"):
+			n.client = true // hyper's types serve servers too: only its client counts
+		case crate == "tempfile" || crate == "filetime":
+			n.tempFiles = true
 		}
 	}
 	field := func(name string) {
@@ -282,6 +354,44 @@ func (s *sandbox) direct(fn fnBody) (needs, []string) {
 			n.tempFiles = true
 		}
 	}
+	// address reads an argument of a request or connection as the
+	// addresses it may hold: a literal, a constant, format!'s template.
+	var address func(arg *sitter.Node)
+	address = func(arg *sitter.Node) {
+		var v string
+		switch arg.Type() {
+		case "string_literal", "raw_string_literal":
+			v, _ = p.stringValue(arg)
+		case "identifier":
+			v = src.consts[p.text(arg)]
+		case "reference_expression":
+			if arg.NamedChildCount() > 0 {
+				address(arg.NamedChild(int(arg.NamedChildCount()) - 1))
+			}
+			return
+		case "macro_invocation":
+			for i := 0; i < int(arg.NamedChildCount()); i++ {
+				if tt := arg.NamedChild(i); tt.Type() == "token_tree" && tt.NamedChildCount() > 0 {
+					address(tt.NamedChild(0))
+				}
+			}
+			return
+		}
+		switch {
+		case v == "":
+		case strings.Contains(v, "://"):
+			u, err := url.Parse(strings.NewReplacer("{}", "x", "{", "", "}", "").Replace(v))
+			if err != nil {
+				return
+			}
+			if !databaseSchemes[strings.ToLower(u.Scheme)] && !loopback(u.Hostname()) {
+				n.remote = true
+			}
+		case remoteHostPort(v):
+			n.remote = true
+		}
+	}
+	calls = append(calls, fn.fixtures...)
 	p.walkAll(fn.node, func(c *sitter.Node) bool {
 		switch c.Type() {
 		case "scoped_identifier", "scoped_type_identifier":
@@ -289,22 +399,10 @@ func (s *sandbox) direct(fn fnBody) (needs, []string) {
 			for root.ChildByFieldName("path") != nil {
 				root = root.ChildByFieldName("path")
 			}
-			crate := rootOf(p.text(root))
-			switch {
-			case crate == "testcontainers" || crate == "testcontainers_modules":
-				n.docker = true
-			case clientCrates[crate]:
+			path(crateOf(p.text(root)), p.text(c))
+			if name := c.ChildByFieldName("name"); name != nil && (p.text(name) == "lookup_host" ||
+				p.text(name) == "connect" && (strings.Contains(p.text(c), "TcpStream") || strings.Contains(p.text(c), "UdpSocket"))) {
 				n.client = true
-			case crate == "tempfile" || crate == "filetime":
-				n.tempFiles = true
-			}
-			if name := c.ChildByFieldName("name"); name != nil {
-				switch p.text(name) {
-				case "connect", "lookup_host":
-					if strings.Contains(p.text(c), "TcpStream") || strings.Contains(p.text(c), "UdpSocket") || p.text(name) == "lookup_host" {
-						n.client = true
-					}
-				}
 			}
 		case "identifier", "type_identifier":
 			id := p.text(c)
@@ -317,14 +415,8 @@ func (s *sandbox) direct(fn fnBody) (needs, []string) {
 				}
 				field(id)
 			}
-			switch {
-			case crate == "testcontainers" || crate == "testcontainers_modules":
-				n.docker = true
-			case clientCrates[crate]:
-				n.client = true
-			}
-			if v, ok := src.consts[id]; ok {
-				literal(v)
+			if crate != "" {
+				path(crate, id)
 			}
 			switch id {
 			case "CARGO_MANIFEST_DIR":
@@ -333,16 +425,33 @@ func (s *sandbox) direct(fn fnBody) (needs, []string) {
 				n.tempFiles = true
 			}
 		case "string_literal", "raw_string_literal":
-			if v, ok := p.stringValue(c); ok {
-				literal(v)
+			v, ok := p.stringValue(c)
+			switch {
+			case !ok:
+			case strings.Contains(v, "://"):
+				// A database server's URL, but one the test only parses or
+				// compares: a test's default for its database is one too.
+				if u, err := url.Parse(v); err == nil && databaseSchemes[strings.ToLower(u.Scheme)] && !parsedOnly(p, c) {
+					n.database = true
+				}
+			case !strings.HasPrefix(v, "/") && strings.Contains(v, "/") && !strings.ContainsAny(v, " \n{}<>"):
+				n.fixture = true // a relative path: a file of the repository
 			}
 			return false
 		case "field_identifier":
 			field(p.text(c))
 		case "call_expression":
-			if f := c.ChildByFieldName("function"); f != nil {
-				if name := p.lastSegment(f); name != "" && f.Type() != "field_expression" {
-					calls = append(calls, name)
+			f := c.ChildByFieldName("function")
+			if f == nil {
+				break
+			}
+			name := p.lastSegment(f)
+			if f.Type() != "field_expression" && name != "" {
+				calls = append(calls, name)
+			}
+			if requestCalls[name] {
+				for _, a := range args(c) {
+					address(a)
 				}
 			}
 		}

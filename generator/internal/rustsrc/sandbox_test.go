@@ -58,10 +58,57 @@ fn own_file_is_fresh() {
 
 #[rstest]
 fn resolves() { let _ = std::net::TcpStream::connect("example.com:80"); }
+
+#[fixture]
+async fn server() -> Url {
+    let db = std::env::var("APP_DB_URI").unwrap_or_else(|_| "postgres://app:pass@localhost:5432/app".to_owned());
+    start(db).await
+}
+
+#[rstest]
+#[tokio::test]
+async fn registers(#[future] server: Url) { let _ = server.await; }
+`
+	// What runs in the sandbox all the same.
+	clean := `
+use hyper::header::HOST;
+use quick_xml::de::from_str;
+
+pub fn authority_to_host(a: &str) -> &str { a }
+
+pub fn fetch_upstream() -> String {
+    reqwest::blocking::get("https://upstream.example.org").unwrap().text().unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_an_authority() { assert_eq!(authority_to_host("garage.tld:65200"), "garage.tld"); }
+
+    #[test]
+    fn reads_cors_rules() {
+        let xml = r#"<AllowedOrigin>https://www.example.com</AllowedOrigin>"#;
+        let _: Rules = from_str(xml).unwrap();
+    }
+
+    #[test]
+    fn sets_the_host_header() {
+        let _req = http::Request::builder().uri("http://127.0.0.1:3900/").header(HOST, "site.web.example.org");
+    }
+
+    #[test]
+    fn parses_a_database_url() { assert!(Config::parse("postgres://app@db.internal/app").is_ok()); }
+
+    #[test]
+    fn calls_the_program() { let _ = fetch_upstream; }
+}
 `
 	got, err := SandboxTests([]TestFile{
 		{File: File{Path: "src/db.rs", Src: []byte(lib)}, Module: "db"},
-		{File: File{Path: "tests/api.rs", Src: []byte(integration)}},
+		{File: File{Path: "tests/api.rs", Src: []byte(integration)}, Test: true},
+		{File: File{Path: "src/web.rs", Src: []byte(clean)}, Module: "web"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +119,7 @@ fn resolves() { let _ = std::net::TcpStream::connect("example.com:80"); }
 		{Name: "db::tests::migrates", Reason: needSqlxTest, At: "src/db.rs:17"},
 		{Name: "db::tests::redis", Reason: needDatabase, At: "src/db.rs:30"},
 		{Name: "fixture_is_fresh", Reason: needMtime, At: "tests/api.rs:3"},
+		{Name: "registers", Reason: needDatabase, At: "tests/api.rs:25"},
 		{Name: "resolves", Reason: needNetwork, At: "tests/api.rs:15"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
