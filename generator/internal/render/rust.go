@@ -164,14 +164,18 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	for _, pkg := range p.Packages {
 		crateFeatures[pkg.Name] = pkg.Features
 		for _, f := range pkg.Features {
-			qualified = append(qualified, pkg.Name+"/"+f)
+			// Cargo has no "package/dependency/feature": a dependency's
+			// feature is asked for by the package's own build only.
+			if !strings.Contains(f, "/") {
+				qualified = append(qualified, pkg.Name+"/"+f)
+			}
 		}
 	}
 	noDefault := p.Rust.NoDefaultFeatures
 	if noDefault && !crane {
 		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildNoDefaultFeatures", Value: "true"})
 	}
-	if crane && (noDefault || len(qualified) > 0) {
+	if crane && (noDefault || len(qualified) > 0 || !p.Rust.Workspace && len(p.Packages[0].Features) > 0) {
 		args := []string{"--locked"}
 		if p.Rust.Workspace {
 			// --features takes "package/feature" for the packages selected.
