@@ -1,8 +1,11 @@
 package rustsrc
 
 import (
+	"bytes"
 	"net"
 	"net/url"
+	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,6 +33,10 @@ const (
 	needMtime    = "file modification times, which the Nix store sets to 1970"
 )
 
+// sandboxSigns are texts without one of which no test of a crate needs
+// what the sandbox lacks: what the needs below look for.
+var sandboxSigns = []string{"testcontainers", "sqlx::test", "://", "modified", "TcpStream", "UdpSocket", "lookup_host", "to_socket_addrs"}
+
 // clientCrates reach the network when given a remote address.
 var clientCrates = map[string]bool{
 	"reqwest": true, "ureq": true, "curl": true, "attohttpc": true, "minreq": true, "isahc": true,
@@ -50,105 +57,81 @@ var databaseSchemes = map[string]bool{
 // they read. What a test calls among the functions of these files counts
 // as its own. Names are test paths as libtest prints them, sorted.
 func SandboxTests(files []TestFile) ([]model.SkippedTest, error) {
-	plain := make([]File, len(files))
-	for i, f := range files {
-		plain[i] = f.File
-	}
-	ps, err := parse(plain)
-	if err != nil {
-		return nil, err
-	}
-	s := &sandbox{fns: map[string][]fnBody{}, needs: map[string]needs{}, busy: map[string]bool{}}
-	type test struct {
-		name string
-		at   string
-		body fnBody
-		sqlx bool
-	}
-	var tests []test
-	testModule := map[*parsed]bool{} // files of #[cfg(test)] modules
-	for _, p := range ps {
-		testModule[p] = true
-	}
-	for _, p := range withoutTestModules(ps) {
-		delete(testModule, p)
-	}
-	for i, p := range ps {
-		file := &testSource{p: p, crate: files[i].Crate, imported: map[string]string{}, consts: map[string]string{}}
-		p.walkAll(p.root, func(n *sitter.Node) bool {
-			switch n.Type() {
-			case "use_declaration":
-				text := strings.ReplaceAll(p.text(n), " ", "")
-				root, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(text, "use"), "::"), "::")
-				for _, id := range identifiers(p, n) {
-					if id != root {
-						file.imported[id] = root
-					}
-				}
-				return false
-			case "const_item", "static_item":
-				name, value := n.ChildByFieldName("name"), n.ChildByFieldName("value")
-				if name != nil && value != nil {
-					if v, ok := p.stringValue(value); ok {
-						file.consts[p.text(name)] = v
-					}
-				}
-				return false
+	// Only files with tests or test code are read: first those that show
+	// a sign of what the sandbox lacks and integration tests, then those
+	// that name a helper the files read so far define, until none does (a
+	// test with no sign in its own file reaches one through a helper).
+	sign := func(f TestFile) bool {
+		for _, m := range sandboxSigns {
+			if bytes.Contains(f.Src, []byte(m)) {
+				return true
 			}
+		}
+		return false
+	}
+	crateSigns := map[string]bool{}
+	for _, f := range files {
+		crateSigns[f.Crate] = crateSigns[f.Crate] || sign(f)
+	}
+	testish := func(f TestFile) bool {
+		if f.Test || strings.Contains(path.Base(f.Path), "test") {
 			return true
-		})
-		// Test code: integration tests, files of #[cfg(test)] modules, and
-		// what #[cfg(test)] or a tests module holds. Only its functions
-		// count as what a test calls: the program's own code is built to
-		// run anywhere.
-		var visit func(n *sitter.Node, mod []string, inTest bool)
-		visit = func(n *sitter.Node, mod []string, inTest bool) {
-			for i := 0; i < int(n.NamedChildCount()); i++ {
-				c := n.NamedChild(i)
-				switch c.Type() {
-				case "mod_item":
-					if body := c.ChildByFieldName("body"); body != nil {
-						visit(body, append(append([]string(nil), mod...), p.text(c.ChildByFieldName("name"))), inTest || p.isTest(c))
-					}
-				case "function_item":
-					name := p.text(c.ChildByFieldName("name"))
-					body := fnBody{src: file, node: c}
-					kind, ignored := testAttrs(p, c)
-					if kind == "rstest" || kind == "fixture" {
-						body.fixtures = fixtureParams(p, c)
-					}
-					if kind != "" && kind != "fixture" && !ignored {
-						path := append(append([]string(nil), mod...), name)
-						tests = append(tests, test{name: strings.Join(path, "::"), at: p.at(c), body: body, sqlx: kind == "sqlx"})
-					} else if inTest {
-						s.fns[file.crate+"/"+name] = append(s.fns[file.crate+"/"+name], body)
-					}
-				case "impl_item", "trait_item":
-					if !inTest {
-						continue
-					}
-					// Methods of test helpers: called by name.
-					p.walkAll(c, func(m *sitter.Node) bool {
-						if m.Type() == "function_item" {
-							key := file.crate + "/" + p.text(m.ChildByFieldName("name"))
-							s.fns[key] = append(s.fns[key], fnBody{src: file, node: m})
-							return false
-						}
-						return true
-					})
-				}
+		}
+		for _, m := range []string{"test]", "test(", "#[rstest", "#[fixture", "cfg(test)"} {
+			if bytes.Contains(f.Src, []byte(m)) {
+				return true
 			}
 		}
-		var mod []string
-		if files[i].Module != "" {
-			mod = strings.Split(files[i].Module, "::")
+		return false
+	}
+	var batch, pending []TestFile
+	for _, f := range files {
+		switch {
+		case !crateSigns[f.Crate] || !testish(f):
+		case f.Test || sign(f):
+			batch = append(batch, f)
+		default:
+			pending = append(pending, f)
 		}
-		visit(p.root, mod, files[i].Test || testModule[p])
+	}
+
+	s := &sandbox{fns: map[string][]fnBody{}, needs: map[string]needs{}, busy: map[string]bool{}}
+	var all []*parsed
+	for len(batch) > 0 {
+		plain := make([]File, len(batch))
+		for i, f := range batch {
+			plain[i] = f.File
+		}
+		ps, err := parse(plain)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ps...)
+		testModule := map[*parsed]bool{} // files of #[cfg(test)] modules
+		for _, p := range all {
+			testModule[p] = true
+		}
+		for _, p := range withoutTestModules(all) {
+			delete(testModule, p)
+		}
+		for i, p := range ps {
+			// A module of test helpers is test code by its declaration,
+			// which another file may hold that is not read: by its name too.
+			s.read(p, batch[i], testModule[p] || strings.Contains(path.Base(p.path), "test"))
+		}
+		batch = nil
+		pending = slices.DeleteFunc(pending, func(f TestFile) bool {
+			if s.callsHelper(f) {
+				batch = append(batch, f)
+				return true
+			}
+			return false
+		})
 	}
 
 	var out []model.SkippedTest
 	seen := map[string]bool{}
-	for _, t := range tests {
+	for _, t := range s.tests {
 		if seen[t.name] {
 			continue
 		}
@@ -258,9 +241,118 @@ func (n needs) reason() string {
 }
 
 type sandbox struct {
-	fns   map[string][]fnBody
+	fns   map[string][]fnBody // test code's functions by "crate/name"
 	needs map[string]needs
 	busy  map[string]bool
+	tests []test
+}
+
+type test struct {
+	name string
+	at   string
+	body fnBody
+	sqlx bool
+}
+
+// read registers a parsed file's tests and test code. inTest: the whole
+// file is test code (a #[cfg(test)] module's).
+func (s *sandbox) read(p *parsed, f TestFile, inTest bool) {
+	file := &testSource{p: p, crate: f.Crate, imported: map[string]string{}, consts: map[string]string{}}
+	p.walkAll(p.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "mod_item", "declaration_list", "function_item", "block", "impl_item", "trait_item":
+			return true // items hold these
+		case "use_declaration":
+			text := strings.ReplaceAll(p.text(n), " ", "")
+			root, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(text, "use"), "::"), "::")
+			for _, id := range identifiers(p, n) {
+				if id != root {
+					file.imported[id] = root
+				}
+			}
+		case "const_item", "static_item":
+			name, value := n.ChildByFieldName("name"), n.ChildByFieldName("value")
+			if name != nil && value != nil {
+				if v, ok := p.stringValue(value); ok {
+					file.consts[p.text(name)] = v
+				}
+			}
+		}
+		return false
+	})
+	helper := func(name string, body fnBody) {
+		key := file.crate + "/" + name
+		s.fns[key] = append(s.fns[key], body)
+	}
+	// Test code: integration tests, files of #[cfg(test)] modules, and
+	// what #[cfg(test)] or a tests module holds. Only its functions count
+	// as what a test calls: the program's own code is built to run
+	// anywhere.
+	var visit func(n *sitter.Node, mod []string, inTest bool)
+	visit = func(n *sitter.Node, mod []string, inTest bool) {
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "mod_item":
+				if body := c.ChildByFieldName("body"); body != nil {
+					visit(body, append(append([]string(nil), mod...), p.text(c.ChildByFieldName("name"))), inTest || p.isTest(c))
+				}
+			case "function_item":
+				name := p.text(c.ChildByFieldName("name"))
+				body := fnBody{src: file, node: c}
+				kind, ignored := testAttrs(p, c)
+				if kind == "rstest" || kind == "fixture" {
+					body.fixtures = fixtureParams(p, c)
+				}
+				if kind != "" && kind != "fixture" && !ignored {
+					path := append(append([]string(nil), mod...), name)
+					s.tests = append(s.tests, test{name: strings.Join(path, "::"), at: p.at(c), body: body, sqlx: kind == "sqlx"})
+				} else if inTest || p.isTest(c) {
+					helper(name, body)
+				}
+			case "impl_item", "trait_item":
+				if !inTest {
+					continue
+				}
+				// Methods of test helpers: called by name.
+				p.walkAll(c, func(m *sitter.Node) bool {
+					if m.Type() == "function_item" {
+						helper(p.text(m.ChildByFieldName("name")), fnBody{src: file, node: m})
+						return false
+					}
+					return true
+				})
+			}
+		}
+	}
+	var mod []string
+	if f.Module != "" {
+		mod = strings.Split(f.Module, "::")
+	}
+	visit(p.root, mod, f.Test || inTest)
+}
+
+// callsHelper reports whether a file names a function of its crate's test
+// code read so far.
+func (s *sandbox) callsHelper(f TestFile) bool {
+	word := func(b byte) bool {
+		return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	for i := 0; i < len(f.Src); {
+		if !word(f.Src[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(f.Src) && word(f.Src[j]) {
+			j++
+		}
+		if _, ok := s.fns[f.Crate+"/"+string(f.Src[i:j])]; ok {
+			return true
+		}
+		i = j
+	}
+	return false
 }
 
 // closure is what fn needs, with every function of its crate's test

@@ -126,3 +126,24 @@ mod tests {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestSandboxTestsThroughHelpers: a test whose own file shows nothing
+// reaches a database through helpers in files read after it is known
+// what they define.
+func TestSandboxTestsThroughHelpers(t *testing.T) {
+	files := []TestFile{
+		{File: File{Path: "src/lib.rs", Src: []byte("mod ledger;\n#[cfg(test)]\nmod testutil;\n")}, Crate: "app"},
+		{File: File{Path: "src/testutil.rs", Src: []byte("pub fn pool() -> Pool { Pool::connect(\"postgres://app@localhost/app\") }\n")}, Crate: "app", Module: "testutil"},
+		{File: File{Path: "src/fixtures.rs", Src: []byte("#[cfg(test)]\npub fn seeded() -> Pool { crate::testutil::pool() }\n")}, Crate: "app", Module: "fixtures"},
+		{File: File{Path: "src/ledger.rs", Src: []byte("#[cfg(test)]\nmod tests {\n    #[test]\n    fn balances() { let _p = crate::fixtures::seeded(); }\n    #[test]\n    fn adds() {}\n}\n")}, Crate: "app", Module: "ledger"},
+		{File: File{Path: "src/other.rs", Src: []byte("#[test]\nfn pool() {}\n")}, Crate: "other"},
+	}
+	got, err := SandboxTests(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.SkippedTest{{Name: "ledger::tests::balances", Reason: needDatabase, At: "src/ledger.rs:4"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
