@@ -21,6 +21,11 @@ type Options struct {
 	// Default names the package for packages.default (--bin); empty means
 	// choose by the rule documented on chooseDefault.
 	Default string
+	// Features and NoDefaultFeatures are nixgen.toml's choice of Cargo
+	// features ("feature" of the default package, "package/feature" of
+	// another); both nil: nixgen chooses, from what the source needs.
+	Features          *[]string
+	NoDefaultFeatures *bool
 }
 
 // member is one workspace member (or the single crate).
@@ -50,6 +55,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 	p := &model.Project{Language: model.Rust, Rust: &model.RustInfo{Workspace: root.Workspace != nil}}
 
+	targets := map[string][]binTarget{} // each package's executables
 	for _, mb := range members {
 		if mb.m.Package == nil {
 			continue
@@ -68,10 +74,11 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 			Dir:         mb.dir,
 			Version:     orDefault(mb.m.Package.Version.resolve(ws.Version), "0.0.0"),
 			Description: mb.m.Package.Description.resolve(ws.Description),
-			Binaries:    bins,
 		}
-		pkg.MainProgram, warnings = mainProgram(mb, bins)
-		p.Warnings = append(p.Warnings, warnings...)
+		for _, b := range bins {
+			pkg.Binaries = append(pkg.Binaries, b.name)
+		}
+		targets[pkg.Name] = bins
 		p.Packages = append(p.Packages, pkg)
 	}
 	sort.Slice(p.Packages, func(i, j int) bool { return p.Packages[i].Name < p.Packages[j].Name })
@@ -94,6 +101,18 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Warnings = append(p.Warnings, warning)
 	}
 	p.Default = def
+
+	// The features each package is built with, and so the binaries it
+	// installs.
+	graph, ok := loadFeatureGraph(fsys, members)
+	if !ok {
+		graph = nil
+	}
+	warnings, err := chooseFeatures(fsys, members, graph, p, targets, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.Warnings = append(p.Warnings, warnings...)
 
 	// Project-level metadata: the root package, else [workspace.package],
 	// else the default package.
@@ -164,11 +183,11 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		}
 	}
 	p.Libraries = model.SortStrings(append(lock.crates(), slices.Collect(maps.Keys(features))...))
-	built := make([]string, len(p.Packages))
+	built := make([]featureStart, len(p.Packages))
 	for i, pkg := range p.Packages {
-		built[i] = pkg.Name
+		built[i] = featureStart{name: pkg.Name, noDefault: p.Rust.NoDefaultFeatures, features: pkg.Features}
 	}
-	nr := nativeDeps(compiledCrates(fsys, members, lock, built))
+	nr := nativeDeps(compiledCrates(graph, lock, built))
 	p.Native = nr.native
 	p.Env = nr.env
 	p.Rust.Bindgen = nr.bindgen
@@ -215,6 +234,13 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	if _, err := fs.Stat(fsys, ".config/nextest.toml"); err == nil {
 		p.Rust.Nextest = true
 	}
+
+	skipped, warnings, err := sandboxTests(fsys, members)
+	if err != nil {
+		return nil, err
+	}
+	p.SkipTests = skipped
+	p.Warnings = append(p.Warnings, warnings...)
 
 	src, err := scanSources(fsys, members)
 	if err != nil {
@@ -308,13 +334,20 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 	return members, nil
 }
 
-// binaries lists the executables a member builds, as Cargo's target
-// discovery does: [[bin]] sections plus, unless autobins = false,
-// src/main.rs and src/bin/*.rs and src/bin/*/main.rs.
-func binaries(fsys fs.FS, mb member) ([]string, []string) {
+// binTarget is an executable a member declares, and the features Cargo
+// needs on to build it ([[bin]] required-features).
+type binTarget struct {
+	name     string
+	required []string
+}
+
+// binaries lists the executables a member builds, sorted by name, as
+// Cargo's target discovery does: [[bin]] sections plus, unless autobins =
+// false, src/main.rs and src/bin/*.rs and src/bin/*/main.rs.
+func binaries(fsys fs.FS, mb member) ([]binTarget, []string) {
 	pkg := mb.m.Package
-	names := map[string]bool{}
-	claimed := map[string]bool{} // source paths taken by explicit [[bin]]s
+	names := map[string][]string{} // name -> required features
+	claimed := map[string]bool{}   // source paths taken by explicit [[bin]]s
 	var warnings []string
 	for _, b := range mb.m.Bin {
 		name := b.Name
@@ -325,7 +358,7 @@ func binaries(fsys fs.FS, mb member) ([]string, []string) {
 			}
 			name = strings.TrimSuffix(path.Base(b.Path), ".rs")
 		}
-		names[name] = true
+		names[name] = b.RequiredFeatures
 		if b.Path != "" {
 			claimed[path.Clean(b.Path)] = true
 		} else if name == pkg.Name {
@@ -340,8 +373,13 @@ func binaries(fsys fs.FS, mb member) ([]string, []string) {
 			st, err := fs.Stat(fsys, path.Join(mb.dir, rel))
 			return err == nil && !st.IsDir()
 		}
+		add := func(name string) {
+			if _, ok := names[name]; !ok {
+				names[name] = nil
+			}
+		}
 		if exists("src/main.rs") && !claimed["src/main.rs"] {
-			names[pkg.Name] = true
+			add(pkg.Name)
 		}
 		entries, err := fs.ReadDir(fsys, path.Join(mb.dir, "src/bin"))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -351,20 +389,20 @@ func binaries(fsys fs.FS, mb member) ([]string, []string) {
 			switch {
 			case !e.IsDir() && strings.HasSuffix(e.Name(), ".rs"):
 				if !claimed["src/bin/"+e.Name()] {
-					names[strings.TrimSuffix(e.Name(), ".rs")] = true
+					add(strings.TrimSuffix(e.Name(), ".rs"))
 				}
 			case e.IsDir() && exists("src/bin/"+e.Name()+"/main.rs"):
 				if !claimed["src/bin/"+e.Name()+"/main.rs"] {
-					names[e.Name()] = true
+					add(e.Name())
 				}
 			}
 		}
 	}
-	out := make([]string, 0, len(names))
-	for n := range names {
-		out = append(out, n)
+	out := make([]binTarget, 0, len(names))
+	for n, req := range names {
+		out = append(out, binTarget{name: n, required: req})
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, warnings
 }
 

@@ -17,6 +17,7 @@ type manifest struct {
 	Package           *packageSection    `toml:"package"`
 	Lib               *target            `toml:"lib"`
 	Bin               []target           `toml:"bin"`
+	Test              []target           `toml:"test"`
 	Workspace         *workspaceSection  `toml:"workspace"`
 	Dependencies      map[string]depSpec `toml:"dependencies"`
 	DevDependencies   map[string]depSpec `toml:"dev-dependencies"`
@@ -54,6 +55,8 @@ type packageSection struct {
 type target struct {
 	Name string `toml:"name"`
 	Path string `toml:"path"`
+	// RequiredFeatures: Cargo builds the target only with these on.
+	RequiredFeatures []string `toml:"required-features"`
 }
 
 type workspaceSection struct {

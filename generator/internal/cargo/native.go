@@ -23,8 +23,10 @@ type nativeRule struct {
 	skipIfCompiled []string
 
 	// vendors: the crate builds its own copy by default; it then needs the
-	// inputs only when a compiled workspace member uses one of
-	// systemIfDirect itself or turns on one of systemIfFeature.
+	// inputs only when a compiled workspace member turns on one of
+	// systemIfFeature, or uses one of systemIfDirect itself, unless the
+	// project offers one of systemIfFeature behind a feature of its own
+	// and leaves it off (it chose the bundled copy).
 	vendors         bool
 	systemIfDirect  []string
 	systemIfFeature []string
@@ -39,6 +41,10 @@ type nativeRule struct {
 func env(name, value string) []model.EnvVar { return []model.EnvVar{{Name: name, Value: value}} }
 
 var pkgConfig = []string{"pkg-config"}
+
+// noProtoc are crates that spare a build protoc: a vendored binary, or
+// protox, a protobuf compiler in Rust.
+var noProtoc = []string{"protoc-bin-vendored", "protox"}
 
 // nativeRules is the one table of native dependencies. Add a row to support
 // a new -sys crate; TestNativeRules has a case for every row. The comment on
@@ -149,12 +155,14 @@ var nativeRules = []nativeRule{
 	{crate: "pcre2-sys", nativeBuildInputs: pkgConfig, buildInputs: []string{"pcre2"}},
 
 	// Code generation at build time.
-	// garage: protoc for prost-build and tonic-build.
-	{crate: "prost-build", skipIfCompiled: []string{"protoc-bin-vendored"}, nativeBuildInputs: []string{"protobuf"}},
+	// garage (telemetry-otlp): protoc for prost-build and tonic-build;
+	// none when protoc-bin-vendored supplies it or protox compiles the
+	// protos in Rust (atuin-daemon's build script skips the protoc run).
+	{crate: "prost-build", skipIfCompiled: noProtoc, nativeBuildInputs: []string{"protobuf"}},
 	// garage: as prost-build.
-	{crate: "tonic-build", skipIfCompiled: []string{"protoc-bin-vendored"}, nativeBuildInputs: []string{"protobuf"}},
+	{crate: "tonic-build", skipIfCompiled: noProtoc, nativeBuildInputs: []string{"protobuf"}},
 	// tonic 0.14 split: as prost-build.
-	{crate: "tonic-prost-build", skipIfCompiled: []string{"protoc-bin-vendored"}, nativeBuildInputs: []string{"protobuf"}},
+	{crate: "tonic-prost-build", skipIfCompiled: noProtoc, nativeBuildInputs: []string{"protobuf"}},
 	// surrealdb, sequoia-sq: rustPlatform.bindgenHook.
 	{crate: "bindgen", bindgen: true},
 
@@ -204,7 +212,10 @@ func (rule nativeRule) applies(b nativeBuild) bool {
 		return false
 	}
 	if rule.vendors {
-		return anyOf(rule.systemIfDirect, b.direct) || anyOf(rule.systemIfFeature, b.features)
+		if anyOf(rule.systemIfFeature, b.features) {
+			return true
+		}
+		return anyOf(rule.systemIfDirect, b.direct) && !anyOf(rule.systemIfFeature, b.offered)
 	}
 	return !anyOf(rule.bundledIfFeature, b.features) && !anyOf(rule.bundledVia, b.dependents[rule.crate]) &&
 		!anyOf(rule.skipIfCompiled, b.crates)

@@ -72,27 +72,62 @@ type buildDep struct {
 }
 
 type wsCrate struct {
-	name     string
-	features map[string][]string
-	deps     map[string][]buildDep // by key; a key may repeat across sections
+	name      string
+	features  map[string][]string
+	deps      map[string][]buildDep // by key; a key may repeat across sections
+	buildDeps map[string]bool       // keys of build-dependencies
 }
 
-// resolution is what the workspace's manifests say a build of one package
-// compiles: the members it builds, the dependencies those members use, and
-// every "crate/feature" those members switch on.
+// resolution is what the workspace's manifests say a build of some
+// packages compiles: the members it builds, the dependencies those members
+// use, and every feature it switches on.
 type resolution struct {
-	members  map[string]bool            // workspace members compiled
-	direct   map[string]map[string]bool // member -> crates it uses directly
-	features map[string]bool            // "crate/feature" requested of third-party crates
-	defaults map[string]bool            // third-party crates some member uses with default features
+	members   map[string]bool            // workspace members compiled
+	direct    map[string]map[string]bool // member -> crates it uses directly
+	features  map[string]bool            // "crate/feature" requested of third-party crates
+	defaults  map[string]bool            // third-party crates some member uses with default features
+	enabled   map[string]bool            // "member/feature" switched on in workspace members
+	activated map[string]bool            // "member/dependency key" of dependencies in use
 }
 
-// resolveFeatures works out, as Cargo's feature resolver does for the
-// manifests it can see, what building start with its default features
-// compiles. Third-party crates are not resolved here: the lock graph and
-// the gates do that. ok is false when a manifest cannot be read again;
-// the caller then treats every locked dependency as compiled.
-func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution, bool) {
+// offers are the "crate/feature" pairs of third-party crates the crate's
+// [features] can switch on.
+func (c *wsCrate) offers() map[string]bool {
+	out := map[string]bool{}
+	for _, list := range c.features {
+		for _, it := range list {
+			dep, feat, slash := strings.Cut(it, "/")
+			if !slash || strings.HasPrefix(it, "dep:") {
+				continue
+			}
+			for _, d := range c.deps[strings.TrimSuffix(dep, "?")] {
+				out[d.crate+"/"+feat] = true
+			}
+		}
+	}
+	return out
+}
+
+// featureStart is a package a build selects (cargo -p) and the features it
+// asks of it: --no-default-features, and --features as "feature" or
+// "dependency/feature".
+type featureStart struct {
+	name      string
+	noDefault bool
+	features  []string
+}
+
+// featureGraph is the workspace's manifests as far as features go, read
+// once and resolved for as many feature choices as needed.
+type featureGraph struct {
+	crates map[string]*wsCrate
+	order  []string // member names in directory order
+}
+
+// loadFeatureGraph reads every member's features and dependencies. ok is
+// false when a manifest cannot be read again; the caller then treats every
+// locked dependency as compiled.
+func loadFeatureGraph(fsys fs.FS, members []member) (*featureGraph, bool) {
 	var ws map[string]featureDep
 	if data, err := projfs.ReadFile(fsys, "Cargo.toml"); err == nil {
 		var root featureManifest
@@ -103,7 +138,7 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 			ws = root.Workspace.Dependencies
 		}
 	}
-	crates := map[string]*wsCrate{}
+	g := &featureGraph{crates: map[string]*wsCrate{}}
 	for _, mb := range members {
 		if mb.m.Package == nil {
 			continue
@@ -117,8 +152,8 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 		if _, err := diag.DecodeTOML(name, data, &fm); err != nil {
 			return nil, false
 		}
-		c := &wsCrate{name: mb.m.Package.Name, features: fm.Features, deps: map[string][]buildDep{}}
-		add := func(deps map[string]featureDep) {
+		c := &wsCrate{name: mb.m.Package.Name, features: fm.Features, deps: map[string][]buildDep{}, buildDeps: map[string]bool{}}
+		add := func(deps map[string]featureDep, build bool) {
 			for key, d := range deps {
 				if d.Inherited {
 					w := ws[key]
@@ -131,10 +166,13 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 					crate = d.Package
 				}
 				c.deps[key] = append(c.deps[key], buildDep{key: key, crate: crate, featureDep: d})
+				if build {
+					c.buildDeps[key] = true
+				}
 			}
 		}
-		add(fm.Dependencies)
-		add(fm.BuildDependencies)
+		add(fm.Dependencies, false)
+		add(fm.BuildDependencies, true)
 		targets := make([]string, 0, len(fm.Target))
 		for t := range fm.Target {
 			targets = append(targets, t)
@@ -142,22 +180,46 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 		sort.Strings(targets)
 		for _, t := range targets {
 			if linuxTarget(t) {
-				add(fm.Target[t].Dependencies)
-				add(fm.Target[t].BuildDependencies)
+				add(fm.Target[t].Dependencies, false)
+				add(fm.Target[t].BuildDependencies, true)
 			}
 		}
-		crates[c.name] = c
+		g.crates[c.name] = c
+		g.order = append(g.order, c.name)
 	}
+	return g, true
+}
+
+// resolveFeatures works out, as Cargo's feature resolver does for the
+// manifests it can see, what building starts with their default features
+// compiles. Third-party crates are not resolved here: the lock graph and
+// the gates do that.
+func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution, bool) {
+	g, ok := loadFeatureGraph(fsys, members)
+	if !ok {
+		return nil, false
+	}
+	selected := make([]featureStart, len(starts))
+	for i, s := range starts {
+		selected[i] = featureStart{name: s}
+	}
+	return g.resolve(selected)
+}
+
+// resolve works out what building starts compiles; ok is false when a
+// start is not a workspace package.
+func (g *featureGraph) resolve(starts []featureStart) (*resolution, bool) {
+	crates := g.crates
 	for _, start := range starts {
-		if crates[start] == nil {
+		if crates[start.name] == nil {
 			return nil, false
 		}
 	}
 
 	r := &resolution{members: map[string]bool{}, direct: map[string]map[string]bool{},
-		features: map[string]bool{}, defaults: map[string]bool{}}
-	enabled := map[string]bool{}   // "member/feature"
-	activated := map[string]bool{} // "member/dep key"
+		features: map[string]bool{}, defaults: map[string]bool{}, enabled: map[string]bool{}, activated: map[string]bool{}}
+	enabled := r.enabled     // "member/feature"
+	activated := r.activated // "member/dep key"
 	type weak struct{ member, key, feature string }
 	var weaks []weak
 
@@ -191,6 +253,20 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 			}
 		}
 	}
+	// item enables one entry of a feature list, or of --features.
+	item := func(c *wsCrate, item string) {
+		switch dep, feat, slash := strings.Cut(item, "/"); {
+		case strings.HasPrefix(item, "dep:"):
+			activate(c, strings.TrimPrefix(item, "dep:"))
+		case slash && strings.HasSuffix(dep, "?"):
+			weaks = append(weaks, weak{c.name, strings.TrimSuffix(dep, "?"), feat})
+		case slash:
+			activate(c, dep)
+			request(c, dep, feat)
+		default:
+			enable(c, item)
+		}
+	}
 	enable = func(c *wsCrate, f string) {
 		use(c)
 		if enabled[c.name+"/"+f] {
@@ -204,18 +280,8 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 			}
 			return
 		}
-		for _, item := range list {
-			switch dep, feat, slash := strings.Cut(item, "/"); {
-			case strings.HasPrefix(item, "dep:"):
-				activate(c, strings.TrimPrefix(item, "dep:"))
-			case slash && strings.HasSuffix(dep, "?"):
-				weaks = append(weaks, weak{c.name, strings.TrimSuffix(dep, "?"), feat})
-			case slash:
-				activate(c, dep)
-				request(c, dep, feat)
-			default:
-				enable(c, item)
-			}
+		for _, it := range list {
+			item(c, it)
 		}
 	}
 	activate = func(c *wsCrate, key string) {
@@ -245,7 +311,14 @@ func resolveFeatures(fsys fs.FS, members []member, starts []string) (*resolution
 	}
 
 	for _, start := range starts {
-		enable(crates[start], "default")
+		c := crates[start.name]
+		use(c)
+		if !start.noDefault {
+			enable(c, "default")
+		}
+		for _, f := range start.features {
+			item(c, f)
+		}
 	}
 	// A weak "dep?/feature" applies once dep is on for another reason, which
 	// a later item may bring about: repeat until nothing changes.

@@ -1,7 +1,6 @@
 package cargo
 
 import (
-	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -13,6 +12,9 @@ type nativeBuild struct {
 	dependents map[string]map[string]bool // crate -> compiled crates that use it
 	direct     map[string]bool            // crates a compiled member uses itself
 	features   map[string]bool            // "crate/feature" the members switch on
+	// offered are the "crate/feature" pairs a compiled member's [features]
+	// can switch on, whether or not the build does.
+	offered map[string]bool
 }
 
 // compiledCrates walks Cargo.lock from the packages the flake builds (every
@@ -21,16 +23,16 @@ type nativeBuild struct {
 // a workspace member are the dependencies its enabled features use
 // (dev-dependencies and other systems' targets left out); edges out of a
 // registry or git crate are all taken, but for the gates below, since
-// their manifests are not at hand. With no package, or when a
-// manifest cannot be read again, every locked dependency of every member
-// counts.
-func compiledCrates(fsys fs.FS, members []member, lock *lockfile, built []string) nativeBuild {
+// their manifests are not at hand. With no package, or when the
+// manifests could not be read again (g is nil), every locked dependency of
+// every member counts.
+func compiledCrates(g *featureGraph, lock *lockfile, built []featureStart) nativeBuild {
 	b := nativeBuild{crates: map[string]bool{}, dependents: map[string]map[string]bool{},
-		direct: map[string]bool{}, features: map[string]bool{}}
+		direct: map[string]bool{}, features: map[string]bool{}, offered: map[string]bool{}}
 	var r *resolution
 	ok := false
-	if len(built) > 0 {
-		r, ok = resolveFeatures(fsys, members, built)
+	if len(built) > 0 && g != nil {
+		r, ok = g.resolve(built)
 	}
 	var roots []int
 	for i, p := range lock.Package {
@@ -45,6 +47,11 @@ func compiledCrates(fsys fs.FS, members []member, lock *lockfile, built []string
 			}
 		}
 		b.features = r.features
+		for name := range r.members {
+			for k, v := range g.crates[name].offers() {
+				b.offered[k] = v
+			}
+		}
 	}
 	follow := func(e lockEdge) bool {
 		from, to := lock.Package[e.from], lock.Package[e.to]

@@ -149,7 +149,11 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 		t.Fatal(err)
 	}
 
-	b := compiledCrates(fsys, members, lock, []string{"app"})
+	g, ok := loadFeatureGraph(fsys, members)
+	if !ok {
+		t.Fatal("loadFeatureGraph failed")
+	}
+	b := compiledCrates(g, lock, []featureStart{{name: "app"}})
 	// Left out: tool (not a dependency of app), onig (dev), windows-thing
 	// (another system), pq-sys (diesel/postgres is off), native-tls
 	// (reqwest without defaults), tokio-openssl (actix-tls/openssl is off).
@@ -169,7 +173,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 	}
 
 	// Without a default package every locked dependency counts.
-	all := compiledCrates(fsys, members, lock, nil)
+	all := compiledCrates(g, lock, nil)
 	if !all.crates["git2"] || !all.crates["pq-sys"] || !all.crates["onig"] {
 		t.Errorf("without a default package: %v lacks git2, pq-sys or onig", sortedKeys(all.crates))
 	}
@@ -231,5 +235,67 @@ func TestVersionBelow(t *testing.T) {
 		if got := versionBelow(tc.v, tc.limit); got != tc.want {
 			t.Errorf("versionBelow(%q, %q) = %v", tc.v, tc.limit, got)
 		}
+	}
+}
+
+// TestOfferedSystemLibrary: a member that uses zstd itself gets the
+// system zstd, unless the project offers it behind a feature of its own
+// that the build leaves off (garage's system-libs).
+func TestOfferedSystemLibrary(t *testing.T) {
+	lock := `
+version = 3
+[[package]]
+name = "store"
+version = "0.1.0"
+dependencies = ["zstd"]
+[[package]]
+name = "zstd"
+version = "0.13.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["zstd-safe"]
+[[package]]
+name = "zstd-safe"
+version = "7.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["zstd-sys"]
+[[package]]
+name = "zstd-sys"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+`
+	for _, tc := range []struct {
+		name, features string
+		want           []string
+	}{
+		{"uses zstd", "", []string{"zstd"}},
+		{"offers the system zstd, off", "[features]\nsystem-libs = [\"zstd/pkg-config\"]\n", nil},
+		{"offers the system zstd, on", "[features]\ndefault = [\"system-libs\"]\nsystem-libs = [\"zstd/pkg-config\"]\n", []string{"zstd"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"Cargo.toml": {Data: []byte("[package]\nname = \"store\"\n" + tc.features + "[dependencies]\nzstd = { version = \"0.13\", default-features = false }\n")},
+				"Cargo.lock": {Data: []byte(lock)},
+			}
+			root, err := readManifest(fsys, "Cargo.toml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			members, err := findMembers(fsys, root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := readLock(fsys, "Cargo.lock")
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, ok := loadFeatureGraph(fsys, members)
+			if !ok {
+				t.Fatal("loadFeatureGraph failed")
+			}
+			got := nativeDeps(compiledCrates(g, l, []featureStart{{name: "store"}})).native.BuildInputs
+			if diff := cmp.Diff(tc.want, got, cmpEmpty); diff != "" {
+				t.Errorf("buildInputs (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -23,6 +23,7 @@ func TestNativeRules(t *testing.T) {
 		crates   []string          // compiled
 		direct   []string          // used by a compiled member itself
 		features []string          // "crate/feature" switched on by the members
+		offered  []string          // "crate/feature" some compiled member's [features] can switch on
 		users    map[string]string // crate -> a compiled crate that uses it
 		want     want
 	}{
@@ -50,6 +51,11 @@ func TestNativeRules(t *testing.T) {
 		{name: "zstd used directly", crates: []string{"zstd-sys", "zstd"}, direct: []string{"zstd"},
 			want: want{native: pc, build: []string{"zstd"}, env: env("ZSTD_SYS_USE_PKG_CONFIG", "true")}},
 		{name: "zstd asked for pkg-config", crates: []string{"zstd-sys"}, features: []string{"zstd/pkg-config"},
+			want: want{native: pc, build: []string{"zstd"}, env: env("ZSTD_SYS_USE_PKG_CONFIG", "true")}},
+		{name: "zstd used directly, system zstd offered behind an unused feature (garage's system-libs)",
+			crates: []string{"zstd-sys", "zstd"}, direct: []string{"zstd"}, offered: []string{"zstd/pkg-config"}},
+		{name: "zstd used directly, system zstd offered and on", crates: []string{"zstd-sys", "zstd"}, direct: []string{"zstd"},
+			offered: []string{"zstd/pkg-config"}, features: []string{"zstd/pkg-config"},
 			want: want{native: pc, build: []string{"zstd"}, env: env("ZSTD_SYS_USE_PKG_CONFIG", "true")}},
 		{name: "zlib", crates: []string{"libz-sys"}},
 		{name: "zlib-ng", crates: []string{"libz-ng-sys"}, want: want{native: []string{"cmake"}, env: env("dontUseCmakeConfigure", "true")}},
@@ -81,6 +87,7 @@ func TestNativeRules(t *testing.T) {
 		{name: "tonic and prost share protobuf", crates: []string{"prost-build", "tonic-build"}, want: want{native: []string{"protobuf"}}},
 		{name: "tonic-prost-build", crates: []string{"tonic-prost-build"}, want: want{native: []string{"protobuf"}}},
 		{name: "prost with vendored protoc", crates: []string{"prost-build", "protoc-bin-vendored"}},
+		{name: "protos compiled by protox, protoc never run (atuin-daemon)", crates: []string{"tonic-prost-build", "prost-build", "tonic-build", "protox"}},
 		{name: "bindgen", crates: []string{"bindgen"}, want: want{bindgen: true}},
 		{name: "udev", crates: []string{"libudev-sys"}, want: want{native: pc, linux: []string{"udev"}}},
 		{name: "alsa", crates: []string{"alsa-sys"}, want: want{native: pc, linux: []string{"alsa-lib"}}},
@@ -95,7 +102,7 @@ func TestNativeRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := nativeBuild{crates: set(tc.crates), direct: set(tc.direct), features: set(tc.features),
-				dependents: map[string]map[string]bool{}}
+				offered: set(tc.offered), dependents: map[string]map[string]bool{}}
 			for c, user := range tc.users {
 				b.dependents[c] = map[string]bool{user: true}
 			}

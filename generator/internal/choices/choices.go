@@ -82,6 +82,13 @@ type Choices struct {
 	Subcommand *[]string
 	Required   *[]string
 	Listeners  []model.Listener
+
+	// Features and NoDefaultFeatures choose a Rust build's Cargo features,
+	// SkipTests the tests its check phase leaves out (nixgen.toml's
+	// features, no-default-features, skip-tests); nil: what nixgen finds.
+	Features          *[]string
+	NoDefaultFeatures *bool
+	SkipTests         *[]string
 }
 
 // origin names where a value came from, for error messages: the flag when
@@ -171,6 +178,10 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 	if c.Subcommand, c.Required, c.Listeners, err = parseSurface(cfg.Service); err != nil {
 		return c, err
 	}
+	if c.Features, c.SkipTests, err = parseBuild(cfg); err != nil {
+		return c, err
+	}
+	c.NoDefaultFeatures = cfg.NoDefaultFeatures
 	if c.CI, err = mergeCI(f, cfg.CI); err != nil {
 		return c, err
 	}
@@ -239,6 +250,27 @@ func parseSurface(svc config.Service) (*[]string, *[]string, []model.Listener, e
 		})
 	}
 	return svc.Subcommand, svc.Required, listeners, nil
+}
+
+// parseBuild validates the build's corrections: each feature reaches a
+// --features argument, each test name a --skip argument, both in Nix
+// strings.
+func parseBuild(cfg *config.Config) (features, skip *[]string, err error) {
+	if cfg.Features != nil {
+		for _, f := range *cfg.Features {
+			if !ident.CargoFeature(f) {
+				return nil, nil, fileError("features %q: want a Cargo feature such as \"sqlite\", or \"package/feature\" for a package other than packages.default", f)
+			}
+		}
+	}
+	if cfg.SkipTests != nil {
+		for _, n := range *cfg.SkipTests {
+			if !ident.TestPath(n) {
+				return nil, nil, fileError("skip-tests %q: want a test's name as the test runner prints it, such as \"db::tests::connects\" or \"TestConnect\"", n)
+			}
+		}
+	}
+	return cfg.Features, cfg.SkipTests, nil
 }
 
 func fileError(format string, args ...any) error {
@@ -470,6 +502,7 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 		cfg.Service.Port = p.Service.Port
 		recordSurface(&cfg.Service, p.Surface)
 	}
+	recordBuild(cfg, p)
 	if p.Go != nil {
 		cfg.VendorHash = "computed"
 		if c.FakeVendorHash {
@@ -489,6 +522,30 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 		cfg.Src = "git:" + src.URL
 	}
 	return cfg
+}
+
+// recordBuild writes the build's features and skipped tests, the user's
+// or those nixgen found, for the user to correct.
+func recordBuild(cfg *config.Config, p *model.Project) {
+	skip := []string{}
+	for _, t := range p.SkipTests {
+		skip = append(skip, t.Name)
+	}
+	cfg.SkipTests = &skip
+	if p.Rust == nil {
+		return
+	}
+	features := []string{}
+	for _, pkg := range p.Packages {
+		for _, f := range pkg.Features {
+			if pkg.Name != p.Default {
+				f = pkg.Name + "/" + f
+			}
+			features = append(features, f)
+		}
+	}
+	noDefault := p.Rust.NoDefaultFeatures
+	cfg.Features, cfg.NoDefaultFeatures = &features, &noDefault
 }
 
 // recordSurface writes what the module was generated from: the surface

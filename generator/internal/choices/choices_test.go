@@ -58,6 +58,11 @@ func TestMergeErrors(t *testing.T) {
 		{"github url", Flags{GitHubURL: "-x"}, config.Config{}, `--github-url "-x"`},
 		{"description NUL", Flags{}, config.Config{Description: "a\x00b"}, "nixgen.toml: description: control characters"},
 		{"description newline", Flags{}, config.Config{Description: "a\nExecStartPre=/bin/id"}, "nixgen.toml: description: control characters"},
+		{"feature", Flags{}, config.Config{Features: &[]string{"sqlite --offline"}}, `nixgen.toml: features "sqlite --offline": want a Cargo feature`},
+		{"feature quote", Flags{}, config.Config{Features: &[]string{`x"; y`}}, `nixgen.toml: features "x\"; y"`},
+		{"skip-tests shell", Flags{}, config.Config{SkipTests: &[]string{"a; rm -rf ~"}}, `nixgen.toml: skip-tests "a; rm -rf ~": want a test's name`},
+		{"skip-tests flag", Flags{}, config.Config{SkipTests: &[]string{"--exact"}}, `nixgen.toml: skip-tests "--exact"`},
+		{"skip-tests interpolation", Flags{}, config.Config{SkipTests: &[]string{"${builtins.currentTime}"}}, `skip-tests "${builtins.currentTime}"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Merge(tc.flags, &tc.file)
@@ -75,8 +80,9 @@ func TestMerge(t *testing.T) {
 	file := config.Config{
 		Builder: "crane", Nixpkgs: "nixos-unstable", Bin: "api", VendorHash: "fake", Description: "d",
 		Include: []string{"assets"}, Src: "github:acme/api", PrefetchDeps: true, Owned: []string{"flake.nix"},
-		Service: config.Service{Enabled: &on, Port: 3000},
-		CI:      config.CI{Cachix: "acme", PinActions: "sha", Systems: []string{"aarch64-linux"}},
+		Service:  config.Service{Enabled: &on, Port: 3000},
+		CI:       config.CI{Cachix: "acme", PinActions: "sha", Systems: []string{"aarch64-linux"}},
+		Features: &[]string{"sqlite"}, NoDefaultFeatures: &on, SkipTests: &[]string{"db::tests::connects"},
 	}
 	got, err := Merge(Flags{Builder: "rust-platform", Port: 4000, Src: "local"}, &file)
 	if err != nil {
@@ -85,8 +91,9 @@ func TestMerge(t *testing.T) {
 	want := Choices{
 		Builder: model.RustPlatform, Channel: "nixos-unstable", Bin: "api", Service: ServiceOn, Port: 4000,
 		FakeVendorHash: true, Description: "d", Include: []string{"assets"}, Owned: []string{"flake.nix"},
-		CI:  model.CI{Cachix: "acme", PinActions: "sha", Target: "nix", Systems: []string{"aarch64-linux"}},
-		Src: model.Src{Prefetcher: "auto", PrefetchDeps: true},
+		CI:       model.CI{Cachix: "acme", PinActions: "sha", Target: "nix", Systems: []string{"aarch64-linux"}},
+		Src:      model.Src{Prefetcher: "auto", PrefetchDeps: true},
+		Features: &[]string{"sqlite"}, NoDefaultFeatures: &on, SkipTests: &[]string{"db::tests::connects"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -121,5 +128,25 @@ func TestParseSrc(t *testing.T) {
 		if _, err := ParseSrc(bad); err == nil {
 			t.Errorf("ParseSrc(%q): no error", bad)
 		}
+	}
+}
+
+// TestRecordBuild: nixgen.toml records the features and skipped tests a
+// generation used: the default package's features plain, another's with
+// its name; for Go, only the tests.
+func TestRecordBuild(t *testing.T) {
+	p := &model.Project{Default: "api", Rust: &model.RustInfo{NoDefaultFeatures: true},
+		Packages:  []model.Package{{Name: "api", Features: []string{"sqlite", "tokio/full"}}, {Name: "worker", Features: []string{"queue"}}},
+		SkipTests: []model.SkippedTest{{Name: "db::tests::connects"}}}
+	cfg := Record(Choices{}, p, model.Crane, nil, nil)
+	if diff := cmp.Diff([]string{"sqlite", "tokio/full", "worker/queue"}, *cfg.Features); diff != "" || !*cfg.NoDefaultFeatures {
+		t.Errorf("features (-want +got):\n%s; no-default-features %v", diff, *cfg.NoDefaultFeatures)
+	}
+	if diff := cmp.Diff([]string{"db::tests::connects"}, *cfg.SkipTests); diff != "" {
+		t.Errorf("skip-tests (-want +got):\n%s", diff)
+	}
+	g := Record(Choices{}, &model.Project{Go: &model.GoInfo{}}, "", nil, nil)
+	if g.Features != nil || g.NoDefaultFeatures != nil || g.SkipTests == nil || len(*g.SkipTests) != 0 {
+		t.Errorf("a Go project records no features and an empty skip-tests: %v %v %v", g.Features, g.NoDefaultFeatures, g.SkipTests)
 	}
 }

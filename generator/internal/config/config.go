@@ -47,6 +47,16 @@ type Config struct {
 	// finds the ones that no longer belong.
 	Generated []string `toml:"generated"`
 	Vendor    Vendor   `toml:"vendor"`
+
+	// Features and NoDefaultFeatures are the Cargo features a Rust build
+	// turns on ("feature" of the default package, "package/feature" of
+	// another) and whether it turns the defaults off; absent, nixgen
+	// chooses from what the source needs.
+	Features          *[]string `toml:"features"`
+	NoDefaultFeatures *bool     `toml:"no-default-features"`
+	// SkipTests are the tests the build's check phase leaves out, by
+	// name; absent, those nixgen finds need what the sandbox lacks.
+	SkipTests *[]string `toml:"skip-tests"`
 }
 
 // Vendor is the [vendor] table: what Go's vendorHash was computed from, so
@@ -163,6 +173,21 @@ func (c *Config) Render() []byte {
 	fmt.Fprintf(&b, "include = %s\n", sortedStrings(c.Include))
 	str(`Source: "" for the local tree, "github:OWNER/REPO" or "git:URL" for a pinned commit (`+"`nixgen bump`"+` moves the pin).`, "src", c.Src)
 	fmt.Fprintf(&b, "# Prefetch Cargo git dependencies for cargoLock.outputHashes (always done for a pinned src).\nprefetch-deps = %t\n", c.PrefetchDeps)
+	if c.Features != nil || c.NoDefaultFeatures != nil {
+		b.WriteString("# Cargo features the build turns on: \"feature\" of packages.default,\n" +
+			"# \"package/feature\" of another package. nixgen chooses them when the\n" +
+			"# defaults cannot build (a compile_error! guard, a download in build.rs,\n" +
+			"# a [[bin]]'s required-features); change them here.\n")
+		fmt.Fprintf(&b, "features = %s\n", sortedStrings(deref(c.Features)))
+		b.WriteString("# Build without the default features (--no-default-features).\n")
+		fmt.Fprintf(&b, "no-default-features = %t\n", c.NoDefaultFeatures != nil && *c.NoDefaultFeatures)
+	}
+	if c.SkipTests != nil {
+		b.WriteString("# Tests the check phase skips because they need what the Nix sandbox\n" +
+			"# lacks (the network, Docker, a database server), by name as the test\n" +
+			"# runner's skip option takes them, e.g. [\"db::tests::connects\"].\n")
+		fmt.Fprintf(&b, "skip-tests = %s\n", sortedStrings(*c.SkipTests))
+	}
 	b.WriteString("# Generated files you maintain by hand: nixgen never rewrites them and\n# `nixgen check` skips them, e.g. [\"nix/module.nix\"].\n")
 	fmt.Fprintf(&b, "owned = %s\n", sortedStrings(c.Owned))
 	b.WriteString("# Files nixgen generated; `nixgen check` reports any that no longer belong.\n")

@@ -24,6 +24,8 @@ func TestRoundTrip(t *testing.T) {
 		Description: "a \"quoted\" description", Include: []string{"assets", "fixtures"},
 		Generated: []string{"flake.nix", "nixgen.toml"},
 		Vendor:    Vendor{Hash: "sha256-AAAA", Go: "1.26", Inputs: "sha256-BBBB"},
+		Features:  &[]string{"sqlite", "worker/queue"}, NoDefaultFeatures: &on,
+		SkipTests: &[]string{"db::tests::connects", "fetches"},
 	}
 	data := c.Render()
 	got, ok, err := Load(fstest.MapFS{FileName: {Data: data}})
@@ -46,6 +48,7 @@ func TestRenderReadsBack(t *testing.T) {
 	for _, s := range []string{"bell \a", "esc \x1b del \x7f", `"quoted" \ back`, "line\nbreak\ttab\rcr", "ünïcødé \u2028 😀", "# [table]\nkey = 1", "'''"} {
 		off := false
 		c := &Config{Nixpkgs: s, Bin: s, Description: s, Src: s, Include: []string{s}, Owned: []string{s}, Service: Service{Enabled: &off},
+			Features: &[]string{s}, NoDefaultFeatures: &off, SkipTests: &[]string{s},
 			CI: CI{Cachix: s, DeployRepo: s, PinActions: s, Target: s, Systems: []string{s}}}
 		got, ok, err := Load(fstest.MapFS{FileName: {Data: c.Render()}})
 		if err != nil || !ok {

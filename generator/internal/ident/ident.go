@@ -124,3 +124,32 @@ func ListenerName(s string) bool { return listenerNameRE.MatchString(s) }
 // ConfigKey reports whether s is a dotted path into a configuration file
 // ("server.address") that the module can write as Nix attributes.
 func ConfigKey(s string) bool { return configKeyRE.MatchString(s) }
+
+var (
+	cargoFeatureRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_+.-]{0,63}$`)
+	testPathRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*$`)
+)
+
+// CargoFeature reports whether s names a Cargo feature as nixgen.toml
+// writes them: "feature", "package/feature" or "package/dependency/feature"
+// (a feature, ASCII letters, digits, "_", "-", "+" and "."; packages and
+// dependencies crate names). It goes into a --features argument and a Nix
+// string.
+func CargoFeature(s string) bool {
+	parts := strings.Split(s, "/")
+	if len(parts) > 3 || !cargoFeatureRE.MatchString(parts[len(parts)-1]) {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if !CrateName(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPath reports whether s names a test as a test runner filters it: a
+// Rust test path ("db::tests::connects") or a Go test function
+// ("TestConnect"). It goes into a --skip argument on a shell's command
+// line and a Nix string.
+func TestPath(s string) bool { return len(s) <= 256 && testPathRE.MatchString(s) }

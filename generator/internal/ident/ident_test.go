@@ -74,3 +74,27 @@ func TestConfigKey(t *testing.T) {
 		}
 	}
 }
+
+func TestCargoFeature(t *testing.T) {
+	for s, want := range map[string]bool{
+		"sqlite": true, "tls-rustls": true, "v1_24": true, "serde+std": true, "server/metrics": true, "2d": true, "server/tokio/full": true,
+		"": false, "dep:x": false, "a/b/c/d": false, "a//c": false, "2d/x": false, "/x": false, "x/": false, "a b": false,
+		"x,y": false, "x\"": false, "${x}": false, "x;id": false, "x\n": false, "--features=x": false,
+	} {
+		if got := CargoFeature(s); got != want {
+			t.Errorf("CargoFeature(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestTestPath(t *testing.T) {
+	for s, want := range map[string]bool{
+		"connects": true, "db::tests::connects": true, "TestConnect": true, "_x::y2": true,
+		"": false, "db::": false, "::db": false, "db:tests": false, "a b": false, "--exact": false,
+		"x; rm -rf /": false, "${x}": false, "x\"": false, "TestX/sub": false, "x\n": false, "$(id)": false,
+	} {
+		if got := TestPath(s); got != want {
+			t.Errorf("TestPath(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -90,6 +90,9 @@ type Package struct {
 	Description string   // may be empty; the project's description is the fallback
 	Binaries    []string // executables it installs, sorted
 	MainProgram string   // the executable `nix run` starts
+	// Features are the Cargo features the build turns on for this
+	// package (--features): its own, or "dependency/feature"; sorted.
+	Features []string
 }
 
 // Native lists nixpkgs attribute paths (e.g. "pkg-config", "openssl")
@@ -116,6 +119,10 @@ type RustInfo struct {
 	Nextest     bool     // the project uses cargo-nextest
 	Bindgen     bool     // a crate runs bindgen, which needs libclang
 	SqlxOffline bool     // sqlx's query cache (.sqlx/) is committed
+	// NoDefaultFeatures: every package is built without its default
+	// features (--no-default-features); Package.Features lists what it
+	// turns on instead.
+	NoDefaultFeatures bool
 	// LockedCrates are the names of every package in Cargo.lock, sorted.
 	LockedCrates []string
 }

@@ -28,6 +28,9 @@ func Project(fsys fs.FS, p *model.Project, c choices.Choices) (model.Builder, []
 		if c.Builder != "" {
 			return "", nil, diag.Inputf("--builder is for Rust projects; Go projects use buildGoModule")
 		}
+		if c.Features != nil || c.NoDefaultFeatures != nil {
+			return "", nil, &diag.InputError{File: config.FileName, Msg: "features and no-default-features choose Cargo features: they are for Rust projects"}
+		}
 	}
 	if p.Description == "" {
 		p.Description = c.Description
@@ -39,7 +42,42 @@ func Project(fsys fs.FS, p *model.Project, c choices.Choices) (model.Builder, []
 	if err != nil {
 		return "", nil, err
 	}
+	warnings = append(warnings, skipTests(p, c.SkipTests)...)
 	return builder, warnings, nil
+}
+
+// skipTests applies nixgen.toml's skip-tests, which replaces the tests
+// detection found (keeping what it knows of those it lists), and says
+// which tests the check phase skips when nixgen chose them.
+func skipTests(p *model.Project, chosen *[]string) []string {
+	if chosen == nil {
+		if len(p.SkipTests) == 0 {
+			return nil
+		}
+		var list []string
+		for _, t := range p.SkipTests {
+			list = append(list, fmt.Sprintf("%s (%s): %s", t.Name, t.At, t.Reason))
+		}
+		what := "test that needs"
+		if len(list) > 1 {
+			what = fmt.Sprintf("%d tests that need", len(list))
+		}
+		return []string{fmt.Sprintf("the check phase skips the %s what the Nix sandbox lacks: %s (nixgen.toml: skip-tests)",
+			what, strings.Join(list, "; "))}
+	}
+	found := map[string]model.SkippedTest{}
+	for _, t := range p.SkipTests {
+		found[t.Name] = t
+	}
+	p.SkipTests = nil
+	for _, name := range model.SortStrings(append([]string(nil), *chosen...)) {
+		t, ok := found[name]
+		if !ok {
+			t = model.SkippedTest{Name: name, Reason: "listed in " + config.FileName, At: config.FileName}
+		}
+		p.SkipTests = append(p.SkipTests, t)
+	}
+	return nil
 }
 
 // rustBuilder is the user's builder, else crane for a workspace (one

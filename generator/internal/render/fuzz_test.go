@@ -16,10 +16,12 @@ func fuzzProject(desc, bin string) *model.Project {
 	return &model.Project{
 		Language: model.Rust, Name: "app", Version: "1.0.0", Description: desc, Homepage: desc,
 		Packages: []model.Package{{Name: "app", Dir: ".", Version: "1.0.0", Description: desc + "!",
-			Binaries: []string{bin}, MainProgram: bin}},
-		Default: "app",
-		Native:  model.Native{DarwinBuildInputs: []string{"libiconv"}},
-		Rust:    &model.RustInfo{},
+			Binaries: []string{bin}, MainProgram: bin, Features: []string{desc}}},
+		// Validation keeps such names out; the flake must parse all the same.
+		SkipTests: []model.SkippedTest{{Name: desc, Reason: desc, At: desc}},
+		Default:   "app",
+		Native:    model.Native{DarwinBuildInputs: []string{"libiconv"}},
+		Rust:      &model.RustInfo{},
 	}
 }
 

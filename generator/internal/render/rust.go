@@ -29,6 +29,7 @@ type rustView struct {
 	Apps         []appView
 	CheckNames   struct{ Clippy, Fmt, Tests string }
 	Nextest      bool
+	SkipTests    *skipView
 	DevPackages  nixList
 	DevEnv       []binding
 	Formatter    string
@@ -39,6 +40,14 @@ type rustView struct {
 type crateView struct {
 	Attr, Pname, Version, ExtraArgs, Description, MainProgram string
 	BuildFlags                                                *nixList
+	BuildFeatures                                             *nixList // rustPlatform's buildFeatures
+}
+
+// skipView is the tests the check phase leaves out.
+type skipView struct {
+	Notes []string // one comment line per test: what it needs, where
+	Flags nixList  // rustPlatform's checkFlags
+	Args  string   // the arguments after crane's cargo test or nextest, a Nix string
 }
 
 type appView struct{ Name, Crate, Binary string }
@@ -146,6 +155,37 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		}
 	}
 
+	// Features: rustPlatform passes buildFeatures per package and one
+	// buildNoDefaultFeatures (the check phase takes the same by default);
+	// crane passes cargoExtraArgs, which buildDepsOnly, clippy and the
+	// tests take too.
+	crateFeatures := map[string][]string{}
+	var qualified []string // every package's, as "package/feature"
+	for _, pkg := range p.Packages {
+		crateFeatures[pkg.Name] = pkg.Features
+		for _, f := range pkg.Features {
+			// Cargo has no "package/dependency/feature": a dependency's
+			// feature is asked for by the package's own build only.
+			if !strings.Contains(f, "/") {
+				qualified = append(qualified, pkg.Name+"/"+f)
+			}
+		}
+	}
+	noDefault := p.Rust.NoDefaultFeatures
+	if noDefault && !crane {
+		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildNoDefaultFeatures", Value: "true"})
+	}
+	if crane && (noDefault || len(qualified) > 0 || !p.Rust.Workspace && len(p.Packages[0].Features) > 0) {
+		args := []string{"--locked"}
+		if p.Rust.Workspace {
+			// --features takes "package/feature" for the packages selected.
+			args = append(append(args, "--workspace"), featureArgs(noDefault, qualified)...)
+		} else {
+			args = append(args, featureArgs(noDefault, crateFeatures[p.Packages[0].Name])...)
+		}
+		v.CommonArgs = append(v.CommonArgs, binding{Name: "cargoExtraArgs", Value: escape.NixString(escape.ShellCommand(args...))})
+	}
+
 	v.Meta = metaBindings(p)
 	for _, pkg := range p.Packages {
 		for _, s := range []string{pkg.Name, pkg.Version} {
@@ -170,10 +210,15 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		}
 		if p.Rust.Workspace {
 			if crane {
-				c.ExtraArgs = escape.NixString("--locked -p " + pkg.Name) // crane's default is --locked; keep it
+				// crane's default is --locked; keep it.
+				args := append([]string{"--locked", "-p", pkg.Name}, featureArgs(noDefault, pkg.Features)...)
+				c.ExtraArgs = escape.NixString(escape.ShellCommand(args...))
 			} else {
 				c.BuildFlags = &nixList{Items: []string{`"-p"`, escape.NixString(pkg.Name)}}
 			}
+		}
+		if !crane && len(pkg.Features) > 0 {
+			c.BuildFeatures = &nixList{Items: quoted(pkg.Features)}
 		}
 		v.Crates = append(v.Crates, c)
 	}
@@ -204,6 +249,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		return n
 	}
 	v.CheckNames.Clippy, v.CheckNames.Fmt, v.CheckNames.Tests = checkName("clippy"), checkName("fmt"), checkName("tests")
+	v.SkipTests = skipTests(p.SkipTests, crane && p.Rust.Nextest)
 
 	dev := []string{"pkgs.rust-analyzer"}
 	if !crane {
@@ -222,6 +268,48 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		return nil, nil, err
 	}
 	return files, warnings, nil
+}
+
+// featureArgs are cargo's arguments for a choice of features.
+func featureArgs(noDefault bool, features []string) []string {
+	var args []string
+	if noDefault {
+		args = append(args, "--no-default-features")
+	}
+	if len(features) > 0 {
+		args = append(args, "--features", strings.Join(features, ","))
+	}
+	return args
+}
+
+// skipTests is how the check phase leaves the tests out: libtest's --skip,
+// which matches a test whose name contains the filter, in checkFlags for
+// rustPlatform and after crane's cargo test or nextest (with nextest's
+// --no-tests=pass, the argument that came last).
+func skipTests(tests []model.SkippedTest, nextest bool) *skipView {
+	if len(tests) == 0 {
+		return nil
+	}
+	v := &skipView{}
+	args := []string{"--"}
+	if nextest {
+		args = []string{"--no-tests=pass", "--"}
+	}
+	for _, t := range tests {
+		v.Notes = append(v.Notes, escape.NixComment(fmt.Sprintf("%s (%s): %s", t.Name, t.At, t.Reason)))
+		v.Flags.Items = append(v.Flags.Items, escape.NixString("--skip="+t.Name))
+		args = append(args, "--skip", t.Name)
+	}
+	v.Args = escape.NixString(escape.ShellCommand(args...))
+	return v
+}
+
+func quoted(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = escape.NixString(s)
+	}
+	return out
 }
 
 // metaBindings returns the shared meta attributes (mainProgram is per package).
