@@ -72,6 +72,9 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 
 	var versionVars []string
 	for i := range p.Mains {
+		if p.Mains[i].LeftOut != "" {
+			continue
+		}
 		main := byPath[importPathOf(p.ModulePath, p.Mains[i].Dir)]
 		// The main package first, then the packages it reaches, by path.
 		reach := []*pkg{main}

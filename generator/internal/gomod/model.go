@@ -64,10 +64,17 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Warnings = append(p.Warnings, "no LICENSE file nixgen could identify; meta.license is left out")
 	}
 
-	// One package per main package; examples/ are not built by default.
+	// One package per program; examples, test programs and plugins are
+	// left out of the packages and the checks.
 	server := ""
+	var leftOut []string
+	why := map[string]string{}
 	for _, m := range g.Mains {
-		if m.Dir == "examples" || strings.HasPrefix(m.Dir, "examples/") {
+		if m.LeftOut != "" {
+			if _, ok := why[m.LeftOutDir]; !ok {
+				leftOut = append(leftOut, m.LeftOutDir)
+				why[m.LeftOutDir] = m.LeftOut
+			}
 			continue
 		}
 		p.Packages = append(p.Packages, model.Package{
@@ -79,8 +86,15 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 	sort.Slice(p.Packages, func(i, j int) bool { return p.Packages[i].Name < p.Packages[j].Name })
 	if len(p.Packages) == 0 {
-		return nil, &diag.InputError{File: "go.mod", Msg: "no main package: nixgen packages programs and services, and this module is a library",
+		msg := "no main package: nixgen packages programs and services, and this module is a library"
+		if len(leftOut) > 0 {
+			msg = "no main package but examples, test programs or plugins (" + strings.Join(leftOut, ", ") + "): nixgen packages programs and services"
+		}
+		return nil, &diag.InputError{File: "go.mod", Msg: msg,
 			Hint: "run nixgen in a module with a `package main` (the root or cmd/NAME)"}
+	}
+	for _, dir := range model.Outermost(leftOut) {
+		p.Go.LeftOut = append(p.Go.LeftOut, model.GoLeftOut{Dir: dir, Why: why[dir]})
 	}
 	if p.Default, err = chooseDefault(p, opts.Default, server); err != nil {
 		return nil, err

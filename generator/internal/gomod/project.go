@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,9 +29,8 @@ type Project struct {
 	GoVersion  string // go line of go.mod, e.g. "1.22.3"; "" when absent
 	Toolchain  string // toolchain line of go.mod, e.g. "go1.22.5"; "" when absent
 
-	// Mains lists every main package of the module, sorted by Dir. It
-	// includes commands below an "examples" directory, which
-	// buildGoModule skips unless subPackages names them.
+	// Mains lists every main package of the module, sorted by Dir,
+	// including the ones that are not its programs (Main.LeftOut).
 	Mains []Main
 
 	// LocalReplaces are the go.mod replace targets that are directories
@@ -91,6 +91,10 @@ type Main struct {
 	Dir    string // slash-separated directory relative to the root: "." or "cmd/foo"
 	Name   string // binary name as `go install` names it
 	Server bool   // this command looks like a network server
+	// LeftOut says why this is not one of the module's programs (an
+	// example, a test program, a plugin), "" when it is; LeftOutDir is the
+	// directory to leave out with it.
+	LeftOut, LeftOutDir string
 	// Surface is what the command offers and needs at run time; nil
 	// when it is not a server.
 	Surface *model.Surface
@@ -157,11 +161,18 @@ func Scan(fsys fs.FS) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	pluginHost := slices.ContainsFunc(pkgs, func(pk *pkg) bool { return slices.Contains(pk.Imports, "plugin") })
 	for _, pkg := range pkgs {
-		if pkg.Name == "main" {
-			p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath)})
+		if pkg.Name != "main" {
+			continue
 		}
+		dir, why, err := leftOut(fsys, pkg, pluginHost)
+		if err != nil {
+			return nil, err
+		}
+		p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath), LeftOut: why, LeftOutDir: dir})
 	}
+	pkgs = built(pkgs, p.Mains)
 	p.Cgo, p.CgoNative = cgoNeeds(pkgs)
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err

@@ -373,3 +373,40 @@ func TestCgoNeeds(t *testing.T) {
 		})
 	}
 }
+
+func TestLeftOutMains(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"go.mod":                          "module example.com/app\n\ngo 1.22\n",
+		"main.go":                         "package main\n\nimport _ \"example.com/app/loader\"\n\nvar Version = \"dev\"\n\nfunc main() {}\n",
+		"loader/loader.go":                "package loader\n\nimport _ \"plugin\"\n",
+		"cmd/admin/main.go":               "package main\n\nfunc main() {}\n",
+		"cmd/hooks/main.go":               "package main\n\nfunc Hook() {}\n\nfunc main() {}\n",
+		"examples/hello/main.go":          "package main\n\nfunc main() {}\n",
+		"docs/example/main.go":            "package main\n\nfunc main() {}\n",
+		"test/e2e/main.go":                "package main\n\nfunc main() {}\n",
+		"plugin/testing/broken/x/main.go": "package main\n\nfunc main() { panic(1) }\n",
+		"plugin/noop/noop.go":             "package main\n\nfunc New() {}\n",
+		"internal/testing/fake/fake.go":   "package fake\n",
+	})
+	p, err := Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range p.Mains {
+		got[m.Dir] = m.LeftOutDir + ": " + m.LeftOut
+	}
+	want := map[string]string{
+		".":                       ": ",
+		"cmd/admin":               ": ",
+		"cmd/hooks":               "cmd/hooks: a plugin (the module loads plugins, and this package main exports func Hook)",
+		"docs/example":            "docs/example: an example (in example/)",
+		"examples/hello":          "examples: an example (in examples/)",
+		"plugin/noop":             "plugin/noop: a plugin or shared library (package main without func main)",
+		"plugin/testing/broken/x": "plugin/testing: a test program (in testing/)",
+		"test/e2e":                "test: a test program (in test/)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("left out (-want +got):\n%s", diff)
+	}
+}

@@ -153,6 +153,17 @@ type GoInfo struct {
 	// Toolchain is the nixpkgs Go attribute the build uses, e.g.
 	// "go_1_26"; "" for pkgs.go. ToolchainWhy says why, for a comment.
 	Toolchain, ToolchainWhy string
+	// LeftOut are the module's directories of main packages that are not
+	// its programs (examples, test programs, plugins): no package builds
+	// them, and the tests and vet checks leave them out. Sorted by Dir, no
+	// directory inside another.
+	LeftOut []GoLeftOut
+}
+
+// GoLeftOut is a directory of a Go module the build leaves out, and why.
+type GoLeftOut struct {
+	Dir string // slash-separated, relative to the module root
+	Why string // e.g. "an example (in examples/)"
 }
 
 // SortStrings sorts ss and removes duplicates, returning the result.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/escape"
@@ -22,8 +23,13 @@ type goView struct {
 	DefaultCommand                  string
 	Apps                            []appView
 	TestsPname, VetPname            string
-	Formatter                       string
-	Systems                         nixList
+	// LeftOutComment and ExcludedPackages: the directories checks.tests
+	// leaves out; VetPackages the packages checks.vet vets.
+	LeftOutComment   []string
+	ExcludedPackages nixList
+	VetPackages      string
+	Formatter        string
+	Systems          nixList
 	serviceView
 }
 
@@ -124,6 +130,8 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		v.Apps = append(v.Apps, appView{Name: escape.NixAttrName(pkg.Name), Crate: escape.NixSelect("commands", pkg.Name), Binary: escape.NixString(pkg.MainProgram)})
 	}
 
+	v.LeftOutComment, v.ExcludedPackages, v.VetPackages = leftOut(g)
+
 	files, err := serviceFiles(p, &v.serviceView)
 	if err != nil {
 		return nil, nil, err
@@ -142,4 +150,45 @@ func ldflag(f string) string {
 		parts[i] = escape.NixInString(part)
 	}
 	return `"` + strings.Join(parts, "${version}") + `"`
+}
+
+// buildGoModuleExcludes is the pattern buildGoModule's buildPhase always
+// leaves out of the directories it builds when subPackages is empty (a
+// grep basic regular expression, matched against "./dir").
+var buildGoModuleExcludes = regexp.MustCompile(`/_|examples|Godeps|testdata`)
+
+// leftOut writes the module's left-out directories (examples, test
+// programs, plugins) for the checks: a comment, checks.tests'
+// excludedPackages and the package list of checks.vet (an indented-string
+// line). buildGoModule joins excludedPackages into one grep basic regular
+// expression of alternatives matched against "./dir", so each entry is
+// anchored to a whole directory and what is below it.
+func leftOut(g *model.GoInfo) ([]string, nixList, string) {
+	if len(g.LeftOut) == 0 {
+		return nil, nixList{}, "./..."
+	}
+	comment := []string{"Not the module's programs, so not built or vetted:"}
+	var excluded []string
+	grep := []string{"go list ./... | grep -v -x -E"}
+	for _, l := range g.LeftOut {
+		comment = append(comment, escape.NixComment("  "+l.Dir+": "+l.Why))
+		if !buildGoModuleExcludes.MatchString("./" + l.Dir) {
+			excluded = append(excluded, escape.NixString(`^\./`+breQuote(l.Dir)+`\(/\|$\)`))
+		}
+		grep = append(grep, "-e", escape.ShellQuote(regexp.QuoteMeta(g.ModulePath+"/"+l.Dir)+"(/.*)?"))
+	}
+	return comment, nixList{Items: excluded}, escape.NixIndented("$(" + strings.Join(grep, " ") + ")")
+}
+
+// breQuote escapes the characters special in a POSIX basic regular
+// expression.
+func breQuote(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`\.[]*^$`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

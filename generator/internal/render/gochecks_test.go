@@ -103,3 +103,51 @@ func TestGoGofmtCheck(t *testing.T) {
 		t.Fatalf("gofmt check on an unformatted file of the module: err %v, output:\n%s", err, out)
 	}
 }
+
+// TestGoLeftOut runs checks.tests' excludedPackages the way buildGoModule's
+// buildPhase uses them (one grep alternative each, after its own) and
+// checks.vet's package list on a module's directories: a left-out
+// directory goes with what is below it, and nothing else does.
+func TestGoLeftOut(t *testing.T) {
+	nixtest.Require(t, "bash")
+	g := &model.GoInfo{ModulePath: "example.com/m.v2", LeftOut: []model.GoLeftOut{
+		{Dir: "plugin/example", Why: "an example"}, {Dir: "plugin/noop", Why: "a plugin"}, {Dir: "examples", Why: "an example"},
+	}}
+	_, excluded, vet := leftOut(g)
+	var patterns []string
+	for _, item := range excluded.Items {
+		// The Nix strings hold no interpolation: unquote them.
+		s := strings.TrimSuffix(strings.TrimPrefix(item, `"`), `"`)
+		patterns = append(patterns, strings.ReplaceAll(s, `\\`, `\`))
+	}
+	if len(patterns) != 2 {
+		t.Fatalf("excludedPackages = %v: want examples/ left to buildGoModule's own pattern", excluded.Items)
+	}
+	dirs := []string{".", "./plugin", "./plugin/example", "./plugin/example/echo", "./plugin/examplex", "./plugin/noop",
+		"./plugin/noopy", "./x/plugin/example", "./examples/a"}
+	script := `exclude='\(/_\|examples\|Godeps\|testdata'
+excludedPackages="$1"
+IFS=' ' read -r -a excludedArr <<<"$excludedPackages"
+printf -v excludedAlternates '%s\\|' "${excludedArr[@]}"
+exclude+='\|'"${excludedAlternates%\\|}"'\)'
+printf '%s\n' ` + strings.Join(dirs, " ") + ` | grep -v "$exclude"
+`
+	out, err := exec.Command("bash", "-c", script, "bash", strings.Join(patterns, " ")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := string(out), ".\n./plugin\n./plugin/examplex\n./plugin/noopy\n./x/plugin/example\n"; got != want {
+		t.Errorf("directories built:\n%s\nwant:\n%s", got, want)
+	}
+
+	// checks.vet: the go list line, without go, on import paths.
+	list := strings.TrimSuffix(strings.TrimPrefix(vet, "$("), ")")
+	list = strings.Replace(list, "go list ./...", "printf '%s\\n' example.com/m.v2 example.com/m.v2/plugin/example/echo example.com/mxv2/plugin/noop example.com/m.v2/plugin/noopy example.com/m.v2/examples/a", 1)
+	out, err = exec.Command("bash", "-c", list).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", list, err, out)
+	}
+	if got, want := string(out), "example.com/m.v2\nexample.com/mxv2/plugin/noop\nexample.com/m.v2/plugin/noopy\n"; got != want {
+		t.Errorf("packages vetted:\n%s\nwant:\n%s", got, want)
+	}
+}
