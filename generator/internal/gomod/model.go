@@ -120,6 +120,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		return nil, err
 	}
 	sources := append(embeds, g.LocalReplaces...)
+	sources = append(sources, g.OtherSources...)
 	testdata, err := testdataDirs(fsys)
 	if err != nil {
 		return nil, err

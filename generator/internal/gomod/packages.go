@@ -22,6 +22,10 @@ type pkg struct {
 	Files      []string // non-test .go files that build, relative to the root, sorted
 	CgoFiles   []string // the subset of Files that import "C"
 	Imports    []string // imports of Files, sorted
+	// Other are the files besides Go's the package compiles: C, C++,
+	// Objective-C and Fortran sources, headers, assembly, .syso objects
+	// and SWIG files, relative to the root, sorted.
+	Other []string
 }
 
 // buildContext evaluates build constraints the way buildGoModule's default
@@ -78,8 +82,7 @@ func buildContext(fsys fs.FS, warn func(string)) *build.Context {
 // the root except vendor/, testdata/, names starting with "." or "_" (the
 // go command's own rules) and nested modules (directories with a go.mod).
 // The result is sorted by Dir.
-func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, error) {
-	ctx := buildContext(fsys, warn)
+func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, error) {
 	var pkgs []*pkg
 	err := fs.WalkDir(fsys, ".", func(dir string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -123,8 +126,14 @@ func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, err
 			p.Files = append(p.Files, path.Join(dir, f))
 			p.CgoFiles = append(p.CgoFiles, path.Join(dir, f))
 		}
+		for _, list := range [][]string{bp.CFiles, bp.CXXFiles, bp.MFiles, bp.HFiles, bp.FFiles, bp.SFiles, bp.SwigFiles, bp.SwigCXXFiles, bp.SysoFiles} {
+			for _, f := range list {
+				p.Other = append(p.Other, path.Join(dir, f))
+			}
+		}
 		slices.Sort(p.Files)
 		slices.Sort(p.CgoFiles)
+		slices.Sort(p.Other)
 		slices.Sort(p.Imports)
 		pkgs = append(pkgs, p)
 		return nil

@@ -46,6 +46,11 @@ type Project struct {
 	// imports link against, sorted, e.g. ["sqlite"].
 	CgoNative []string
 
+	// OtherSources are the files and directories besides Go's that the
+	// packages compile (C sources, headers, assembly, .syso objects, paths
+	// their #cgo flags name), relative to the root, sorted.
+	OtherSources []string
+
 	// Vendored is true when the source carries vendor/modules.txt (and
 	// .gitignore does not exclude vendor/): buildGoModule then needs
 	// vendorHash = null.
@@ -157,7 +162,8 @@ func Scan(fsys fs.FS) (*Project, error) {
 	}
 
 	warn := func(w string) { p.Warnings = append(p.Warnings, w) }
-	pkgs, err := loadPackages(fsys, p.ModulePath, warn)
+	ctx := buildContext(fsys, warn)
+	pkgs, err := loadPackages(fsys, ctx, p.ModulePath)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +180,9 @@ func Scan(fsys fs.FS) (*Project, error) {
 	}
 	pkgs = built(pkgs, p.Mains)
 	p.Cgo, p.CgoNative = cgoNeeds(pkgs)
+	if p.OtherSources, err = otherSources(fsys, ctx, pkgs, warn); err != nil {
+		return nil, err
+	}
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err
 	}
