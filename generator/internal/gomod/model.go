@@ -21,19 +21,40 @@ type Options struct {
 // Detect reads the Go module in fsys into the model. It runs nothing: the
 // vendorHash is resolve's job.
 func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
-	g, err := Scan(fsys)
+	g, err := scanTagged(fsys, nil)
 	if err != nil {
-		var werr *WorkError
-		if errors.As(err, &werr) {
-			return nil, &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
-				Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
-		}
-		var in *diag.InputError
-		if errors.As(err, &in) {
-			return nil, err
-		}
-		return nil, &diag.InputError{Msg: err.Error(), Err: err}
+		return nil, scanError(err)
 	}
+	p, err := project(fsys, opts, g, nil)
+	if err != nil || len(p.Go.Tags) == 0 {
+		return p, err
+	}
+	// The build tags can change which files build: read the module again
+	// with them.
+	if g, err = scanTagged(fsys, p.Go.Tags); err != nil {
+		return nil, scanError(err)
+	}
+	return project(fsys, opts, g, p.Go.Tags)
+}
+
+// scanError is a Scan error as an input error.
+func scanError(err error) error {
+	var werr *WorkError
+	if errors.As(err, &werr) {
+		return &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
+			Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
+	}
+	var in *diag.InputError
+	if errors.As(err, &in) {
+		return err
+	}
+	return &diag.InputError{Msg: err.Error(), Err: err}
+}
+
+// project is the model of the scanned module g. tags, when not nil, are
+// the build tags g was read with.
+func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Project, error) {
+	var err error
 	p := &model.Project{
 		Language: model.Go,
 		Name:     moduleName(g.ModulePath),
@@ -100,15 +121,24 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		return nil, err
 	}
 
-	// Version stamping and goreleaser's ldflags.
+	// The tags and -X values of the default command's builds. Tags can
+	// change which files build: then the module is read again with them.
+	build := decideBuild(g, mainNamed(g, p.Default))
+	if tags != nil {
+		build.Tags = tags
+	}
+
+	// Version stamping: goreleaser's ldflags, then the build scripts'.
 	flags := []string{"-s", "-w"}
 	seen := map[string]bool{"-s": true, "-w": true}
-	for _, f := range g.Ldflags {
+	for _, f := range append(g.Ldflags, build.Xflags...) {
 		if !seen[f] {
 			seen[f] = true
 			flags = append(flags, f)
 		}
 	}
+	p.Go.Tags, p.Go.BuildFrom = build.Tags, build.From
+	p.Warnings = append(p.Warnings, build.Warnings...)
 	if g.VersionVar != "" && !strings.Contains(strings.Join(flags, " "), g.VersionVar+"=") {
 		flags = append(flags, "-X "+g.VersionVar+"="+model.VersionPlaceholder)
 	}
@@ -206,6 +236,16 @@ func testdataDirs(fsys fs.FS) ([]string, error) {
 		return nil
 	})
 	return dirs, err
+}
+
+// mainNamed returns the command of that name.
+func mainNamed(g *Project, name string) Main {
+	for _, m := range g.Mains {
+		if m.Name == name && m.LeftOut == "" {
+			return m
+		}
+	}
+	return Main{}
 }
 
 // surface is what the Go analysis read of the default command's runtime

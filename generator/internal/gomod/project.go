@@ -74,6 +74,16 @@ type Project struct {
 	// emit as a Nix interpolation, not as an escaped string.
 	Ldflags []string
 
+	// Builds are the go build and go install commands of the project's
+	// Makefile, Dockerfiles and workflows; LdflagsVars the linker flags
+	// they assign to variables. GoreleaserTags are the tags goreleaser's
+	// Linux builds share, read at GoreleaserTagsAt ("" when none sets
+	// tags).
+	Builds           []goBuild
+	LdflagsVars      []ldflagsAssignment
+	GoreleaserTags   []string
+	GoreleaserTagsAt string
+
 	// VersionVar is the -X target for the version, e.g. "main.version" or
 	// "example.com/app/internal/buildinfo.Version"; "" when none.
 	VersionVar string
@@ -96,6 +106,10 @@ type Main struct {
 	Dir    string // slash-separated directory relative to the root: "." or "cmd/foo"
 	Name   string // binary name as `go install` names it
 	Server bool   // this command looks like a network server
+	// Vars are the package-level variables -X can set in the command
+	// ("main.version", "example.com/app/internal/build.Commit"), sorted;
+	// Deps the packages outside the module it imports, sorted.
+	Vars, Deps []string
 	// LeftOut says why this is not one of the module's programs (an
 	// example, a test program, a plugin), "" when it is; LeftOutDir is the
 	// directory to leave out with it.
@@ -114,7 +128,10 @@ var ErrNoGoMod = errors.New("go.mod: not found at the root: not a Go module")
 // *WorkError when a go.work makes the module unbuildable by
 // buildGoModule, and a *diag.InputError, a modfile error or a Go syntax
 // error (all of the form "go.mod:3:1: ...") when a file is malformed.
-func Scan(fsys fs.FS) (*Project, error) {
+func Scan(fsys fs.FS) (*Project, error) { return scanTagged(fsys, nil) }
+
+// scanTagged is Scan for a build with these tags.
+func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	data, err := projfs.ReadFile(fsys, "go.mod")
 	if errors.Is(err, fs.ErrNotExist) {
 		if werr := workspaceOnly(fsys); werr != nil {
@@ -163,6 +180,7 @@ func Scan(fsys fs.FS) (*Project, error) {
 
 	warn := func(w string) { p.Warnings = append(p.Warnings, w) }
 	ctx := buildContext(fsys, warn)
+	ctx.BuildTags = tags
 	pkgs, err := loadPackages(fsys, ctx, p.ModulePath)
 	if err != nil {
 		return nil, err
@@ -189,6 +207,14 @@ func Scan(fsys fs.FS) (*Project, error) {
 	if p.Ldflags, err = goreleaserLdflags(fsys, warn); err != nil {
 		return nil, err
 	}
+	if p.GoreleaserTags, p.GoreleaserTagsAt, err = goreleaserTags(fsys); err != nil {
+		return nil, err
+	}
+	scripts, err := buildScripts(fsys, warn)
+	if err != nil {
+		return nil, err
+	}
+	p.Builds, p.LdflagsVars = goBuilds(scripts)
 	if p.License, err = detectLicense(fsys, warn); err != nil {
 		return nil, err
 	}

@@ -140,9 +140,14 @@ type GoInfo struct {
 	VendorNull bool   // vendorHash = null (committed vendor/ or no requirements)
 	HashGo     string // Go minor version VendorHash was computed with, e.g. "1.26"
 	Ldflags    []string
-	Cgo        bool
-	Work       bool // go.work in the source, ignored with GOWORK=off
-	HasGoSum   bool
+	// Tags are the build tags (buildGoModule's tags), sorted. BuildFrom
+	// says where the tags and the -X values besides goreleaser's were
+	// read ("-X main.Mode=prod: Makefile:12"), for a comment.
+	Tags      []string
+	BuildFrom []string
+	Cgo       bool
+	Work      bool // go.work in the source, ignored with GOWORK=off
+	HasGoSum  bool
 	// LocalReplaces are go.mod's replace targets that are directories in
 	// the project, whose go.mod files decide the vendor tree too.
 	LocalReplaces []string

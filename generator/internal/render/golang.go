@@ -18,6 +18,8 @@ type goView struct {
 	VendorComment                   []string
 	VendorHash                      string
 	Ldflags                         nixList
+	BuildFrom                       []string // comment lines: where tags and -X values were read
+	Tags                            nixList
 	Env, CommonArgs                 []binding
 	Commands                        []goCommandView
 	DefaultCommand                  string
@@ -91,6 +93,15 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		flags = append(flags, ldflag(f))
 	}
 	v.Ldflags = nixList{Items: flags}
+	for _, t := range g.Tags {
+		v.Tags.Items = append(v.Tags.Items, escape.NixString(t))
+	}
+	if len(g.BuildFrom) > 0 {
+		v.BuildFrom = append(v.BuildFrom, "As the project's own builds set them:")
+		for _, f := range g.BuildFrom {
+			v.BuildFrom = append(v.BuildFrom, escape.NixComment("  "+f))
+		}
+	}
 
 	cgo := "0"
 	if g.Cgo {
@@ -131,6 +142,12 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	}
 
 	v.LeftOutComment, v.ExcludedPackages, v.VetPackages = leftOut(g)
+	if len(g.Tags) > 0 {
+		// vet (and the go list choosing its packages) sees the files the
+		// build compiles.
+		tags := escape.NixIndented(escape.ShellWord("-tags=" + strings.Join(g.Tags, ",")))
+		v.VetPackages = tags + " " + strings.Replace(v.VetPackages, "go list ", "go list "+tags+" ", 1)
+	}
 
 	files, err := serviceFiles(p, &v.serviceView)
 	if err != nil {
