@@ -67,7 +67,7 @@
             "-w"
           ];
           env = {
-            CGO_ENABLED = 0;
+            CGO_ENABLED = 1;
           };
         };
 

@@ -480,6 +480,10 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 			if g.VendorNull {
 				cfg.Vendor.Hash, cfg.Vendor.Go = "null", ""
 			}
+			if d := g.Deps; d != nil {
+				cgo := d.Cgo
+				cfg.Vendor.Cgo, cfg.Vendor.PkgConfig, cfg.Vendor.Libs = &cgo, d.PkgConfig, d.Libs
+			}
 		}
 	}
 	switch {

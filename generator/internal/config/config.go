@@ -55,6 +55,13 @@ type Vendor struct {
 	Hash   string `toml:"hash"`   // the vendorHash, or "null"
 	Go     string `toml:"go"`     // the Go minor version it was computed with
 	Inputs string `toml:"inputs"` // a digest of go.mod, go.sum and what else decides it
+
+	// What the cgo directives of the dependencies in the same vendor tree
+	// name, so that reusing the hash reuses them too; Cgo nil: not
+	// recorded (an older nixgen.toml), the tree is read again.
+	Cgo       *bool    `toml:"cgo"`
+	PkgConfig []string `toml:"pkg-config"`
+	Libs      []string `toml:"libs"`
 }
 
 // Service is the [service] table. Subcommand, Required and Listeners
@@ -219,6 +226,10 @@ func (c *Config) Render() []byte {
 		str("vendorHash, or \"null\" when there is nothing to vendor.", "hash", c.Vendor.Hash)
 		str("The Go minor version it was computed with.", "go", c.Vendor.Go)
 		str("Digest of the inputs.", "inputs", c.Vendor.Inputs)
+		if v := c.Vendor; v.Cgo != nil {
+			b.WriteString("# What the dependencies' cgo directives name in that vendor tree: whether\n# one uses cgo, its pkg-config modules and -l libraries.\n")
+			fmt.Fprintf(&b, "cgo = %t\npkg-config = %s\nlibs = %s\n", *v.Cgo, sortedStrings(v.PkgConfig), sortedStrings(v.Libs))
+		}
 	}
 	return b.Bytes()
 }

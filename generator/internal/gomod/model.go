@@ -160,8 +160,24 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 		sources = append(sources, "vendor")
 	}
 	p.Sources = model.Outermost(sources)
-	if g.Cgo {
-		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
+	// What C the build needs: the module's own cgo directives, and its
+	// dependencies' when vendor/ holds them (else resolve reads them from
+	// `go mod vendor`'s tree; Native maps both).
+	p.Go.CLibs, p.Go.Imports = g.CLibs, g.Imports
+	switch {
+	case g.Vendored:
+		vendor, err := fs.Sub(fsys, "vendor")
+		if err != nil {
+			return nil, err
+		}
+		deps, warnings, err := ReadDependencies(vendor, "vendor", p.Go)
+		if err != nil {
+			return nil, err
+		}
+		p.Go.Deps = deps
+		p.Warnings = append(p.Warnings, warnings...)
+	case g.NoRequirements && len(g.LocalReplaces) == 0:
+		p.Go.Deps = &model.GoDeps{} // nothing outside the module
 	}
 
 	// The address wiring, for the module.

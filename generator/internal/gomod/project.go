@@ -38,13 +38,13 @@ type Project struct {
 	// sorted. `go mod vendor` copies them into vendor/ like any module.
 	LocalReplaces []string
 
-	// Cgo is true when the build needs cgo: a non-test file of the module
-	// imports "C" (for linux/amd64 with cgo on), or the module imports a
-	// package that only works with cgo (see CgoNative).
-	Cgo bool
-	// CgoNative are the nixpkgs attributes the cgo packages the module
-	// imports link against, sorted, e.g. ["sqlite"].
-	CgoNative []string
+	// Cgo is true when a non-test file of the module's built packages
+	// imports "C" (for linux/amd64 with cgo on); CLibs are the C libraries
+	// their #cgo directives name. Imports are the packages outside the
+	// module (the standard library left out) they import, sorted.
+	Cgo     bool
+	CLibs   model.CLibs
+	Imports []string
 
 	// OtherSources are the files and directories besides Go's that the
 	// packages compile (C sources, headers, assembly, .syso objects, paths
@@ -197,7 +197,17 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 		p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath), LeftOut: why, LeftOutDir: dir})
 	}
 	pkgs = built(pkgs, p.Mains)
-	p.Cgo, p.CgoNative = cgoNeeds(pkgs)
+	if p.Cgo, p.CLibs, err = cgoNeeds(fsys, ctx, pkgs); err != nil {
+		return nil, err
+	}
+	for _, pk := range pkgs {
+		for _, imp := range pk.Imports {
+			if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && !strings.HasPrefix(imp+"/", p.ModulePath+"/") {
+				p.Imports = append(p.Imports, imp)
+			}
+		}
+	}
+	p.Imports = sortedUnique(p.Imports)
 	if p.OtherSources, err = otherSources(fsys, ctx, pkgs, warn); err != nil {
 		return nil, err
 	}

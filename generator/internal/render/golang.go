@@ -115,8 +115,8 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	if len(p.Native.NativeBuildInputs) > 0 {
 		v.CommonArgs = append(v.CommonArgs, binding{Name: "nativeBuildInputs", Value: nixList{Items: prefixed("pkgs.", p.Native.NativeBuildInputs)}})
 	}
-	if len(p.Native.BuildInputs) > 0 {
-		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildInputs", Value: nixList{Items: prefixed("pkgs.", p.Native.BuildInputs)}})
+	if inputs, ok := platformInputs(p.Native); ok {
+		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildInputs", Value: inputs})
 	}
 
 	for _, pkg := range p.Packages {
@@ -208,4 +208,21 @@ func breQuote(s string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// platformInputs is buildInputs: the libraries of every system, then the
+// Linux-only and Darwin-only ones under lib.optionals; ok is false when
+// there are none.
+func platformInputs(n model.Native) (nixConcat, bool) {
+	var inputs nixConcat
+	if len(n.BuildInputs) > 0 {
+		inputs = append(inputs, nixList{Items: prefixed("pkgs.", n.BuildInputs)})
+	}
+	if len(n.LinuxBuildInputs) > 0 {
+		inputs = append(inputs, nixList{Fn: "lib.optionals pkgs.stdenv.isLinux", Items: prefixed("pkgs.", n.LinuxBuildInputs)})
+	}
+	if len(n.DarwinBuildInputs) > 0 {
+		inputs = append(inputs, nixList{Fn: "lib.optionals pkgs.stdenv.isDarwin", Items: prefixed("pkgs.", n.DarwinBuildInputs)})
+	}
+	return inputs, len(inputs) > 0
 }
