@@ -228,7 +228,7 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 	}
 
 	// 2. Detect: the project, read through fsys into the model.
-	p, err := detect(fsys, c.Bin)
+	p, err := detect(fsys, c)
 	if err != nil {
 		return nil, nil, located(dir, err)
 	}
@@ -327,7 +327,8 @@ func stale(dir string, before, now, owned []string) []string {
 
 // detect reads the project's language from the manifests at its root and
 // hands it to that language's detector. Both return the same model.
-func detect(fsys fs.FS, bin string) (*model.Project, error) {
+func detect(fsys fs.FS, c choices.Choices) (*model.Project, error) {
+	bin := c.Bin
 	has := func(name string) bool {
 		st, err := fs.Stat(fsys, name)
 		return err == nil && !st.IsDir()
@@ -345,7 +346,7 @@ func detect(fsys fs.FS, bin string) (*model.Project, error) {
 		}
 		return p, nil
 	case has("go.mod"):
-		return gomod.Detect(fsys, gomod.Options{Default: bin})
+		return gomod.Detect(fsys, gomod.Options{Default: bin, EmbedProvided: c.EmbedProvided})
 	case has("go.work"):
 		return nil, gomod.WorkspaceRoot(fsys)
 	}

@@ -37,7 +37,7 @@ func Inspect(ctx context.Context, dir string, flags Choices) (*Inspection, error
 	if err != nil {
 		return nil, located(dir, err)
 	}
-	p, err := detect(fsys, c.Bin)
+	p, err := detect(fsys, c)
 	if err != nil {
 		return nil, located(dir, err)
 	}

@@ -46,7 +46,16 @@ type Config struct {
 	// Generated lists the files the last generation wrote, so that check
 	// finds the ones that no longer belong.
 	Generated []string `toml:"generated"`
+	Go        *Go      `toml:"go"`
 	Vendor    Vendor   `toml:"vendor"`
+}
+
+// Go is the [go] table: choices only a Go project has.
+type Go struct {
+	// EmbedProvided are //go:embed paths that a build step outside Go
+	// makes and the user provides: nixgen does not stop when the source
+	// lacks them.
+	EmbedProvided []string `toml:"embed-provided"`
 }
 
 // Vendor is the [vendor] table: what Go's vendorHash was computed from, so
@@ -219,6 +228,11 @@ func (c *Config) Render() []byte {
 	fmt.Fprintf(&b, "systems = %s\n", sortedStrings(c.CI.Systems))
 	if c.CI.Container != "" {
 		str(`Image the "plain" target builds in: the hosts' OS, so the binary links against their glibc and libssl.`, "container", c.CI.Container)
+	}
+
+	if c.Go != nil {
+		b.WriteString("\n[go]\n# //go:embed paths a build step outside Go makes (a UI built with npm or\n# yarn) that you put in the source yourself, e.g. [\"ui/build\"]: nixgen does\n# not stop when the source lacks them.\n")
+		fmt.Fprintf(&b, "embed-provided = %s\n", sortedStrings(c.Go.EmbedProvided))
 	}
 
 	if c.Vendor.Inputs != "" {

@@ -16,6 +16,10 @@ import (
 // Options are detection's choices.
 type Options struct {
 	Default string // the package to expose as packages.default; "" picks one
+	// EmbedProvided are //go:embed paths a build step outside Go makes
+	// that the user provides (nixgen.toml's [go] embed-provided): their
+	// absence is a warning, not an error.
+	EmbedProvided []string
 }
 
 // Detect reads the Go module in fsys into the model. It runs nothing: the
@@ -145,10 +149,11 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 	p.Go.Ldflags = flags
 
 	// Files the build reads besides *.go, go.mod and go.sum.
-	embeds, err := Embeds(fsys)
+	embeds, warnings, err := embeds(fsys, g.Embeds, opts.EmbedProvided, g.Scripts)
 	if err != nil {
 		return nil, err
 	}
+	p.Warnings = append(p.Warnings, warnings...)
 	sources := append(embeds, g.LocalReplaces...)
 	sources = append(sources, g.OtherSources...)
 	testdata, err := testdataDirs(fsys)

@@ -1,6 +1,7 @@
 package gomod
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"go/build"
@@ -22,6 +23,8 @@ type pkg struct {
 	Files      []string // non-test .go files that build, relative to the root, sorted
 	CgoFiles   []string // the subset of Files that import "C"
 	Imports    []string // imports of Files, sorted
+	// Embeds are the //go:embed patterns of Files, in file order.
+	Embeds []embedPattern
 	// Other are the files besides Go's the package compiles: C, C++,
 	// Objective-C and Fortran sources, headers, assembly, .syso objects
 	// and SWIG files, relative to the root, sorted.
@@ -134,6 +137,14 @@ func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, er
 		slices.Sort(p.Files)
 		slices.Sort(p.CgoFiles)
 		slices.Sort(p.Other)
+		for pattern, positions := range bp.EmbedPatternPos {
+			for _, pos := range positions {
+				p.Embeds = append(p.Embeds, embedPattern{Pattern: pattern, Dir: dir, Pos: pos})
+			}
+		}
+		slices.SortFunc(p.Embeds, func(a, b embedPattern) int {
+			return cmp.Or(strings.Compare(a.Pos.Filename, b.Pos.Filename), a.Pos.Line-b.Pos.Line, a.Pos.Column-b.Pos.Column)
+		})
 		slices.Sort(p.Imports)
 		pkgs = append(pkgs, p)
 		return nil

@@ -46,6 +46,12 @@ type Project struct {
 	CLibs   model.CLibs
 	Imports []string
 
+	// Embeds are the //go:embed patterns of the built packages; Scripts
+	// the commands of the project's build scripts (Makefile, Dockerfiles,
+	// workflows).
+	Embeds  []embedPattern
+	Scripts []scriptCommand
+
 	// OtherSources are the files and directories besides Go's that the
 	// packages compile (C sources, headers, assembly, .syso objects, paths
 	// their #cgo flags name), relative to the root, sorted.
@@ -211,6 +217,9 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	if p.OtherSources, err = otherSources(fsys, ctx, pkgs, warn); err != nil {
 		return nil, err
 	}
+	for _, pk := range pkgs {
+		p.Embeds = append(p.Embeds, pk.Embeds...)
+	}
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err
 	}
@@ -220,11 +229,10 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	if p.GoreleaserTags, p.GoreleaserTagsAt, err = goreleaserTags(fsys); err != nil {
 		return nil, err
 	}
-	scripts, err := buildScripts(fsys, warn)
-	if err != nil {
+	if p.Scripts, err = buildScripts(fsys, warn); err != nil {
 		return nil, err
 	}
-	p.Builds, p.LdflagsVars = goBuilds(scripts)
+	p.Builds, p.LdflagsVars = goBuilds(p.Scripts)
 	if p.License, err = detectLicense(fsys, warn); err != nil {
 		return nil, err
 	}
