@@ -169,6 +169,7 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 	// dependencies' when vendor/ holds them (else resolve reads them from
 	// `go mod vendor`'s tree; Native maps both).
 	p.Go.CLibs, p.Go.Imports = g.CLibs, g.Imports
+	p.SkipTests = g.SkipTests
 	switch {
 	case g.Vendored:
 		vendor, err := fs.Sub(fsys, "vendor")

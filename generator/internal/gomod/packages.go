@@ -85,8 +85,9 @@ func buildContext(fsys fs.FS, warn func(string)) *build.Context {
 // the root except vendor/, testdata/, names starting with "." or "_" (the
 // go command's own rules) and nested modules (directories with a go.mod).
 // The result is sorted by Dir.
-func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, error) {
+func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, []testDir, error) {
 	var pkgs []*pkg
+	var tests []testDir
 	err := fs.WalkDir(fsys, ".", func(dir string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
@@ -112,6 +113,14 @@ func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, er
 		// refuses it, and tests are not built here.
 		if err != nil && !strings.HasPrefix(err.Error(), "use of cgo in test ") {
 			return packageError(dir, err)
+		}
+		if len(bp.TestGoFiles)+len(bp.XTestGoFiles) > 0 {
+			t := testDir{Dir: dir}
+			for _, f := range slices.Concat(bp.TestGoFiles, bp.XTestGoFiles) {
+				t.Files = append(t.Files, path.Join(dir, f))
+			}
+			slices.Sort(t.Files)
+			tests = append(tests, t)
 		}
 		if len(bp.GoFiles)+len(bp.CgoFiles) == 0 {
 			return nil // tests only
@@ -150,10 +159,18 @@ func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortFunc(pkgs, func(a, b *pkg) int { return strings.Compare(a.Dir, b.Dir) })
-	return pkgs, nil
+	slices.SortFunc(tests, func(a, b testDir) int { return strings.Compare(a.Dir, b.Dir) })
+	return pkgs, tests, nil
+}
+
+// testDir is a directory of the module with tests: its _test.go files
+// (the package's and the external test package's) that build, sorted.
+type testDir struct {
+	Dir   string
+	Files []string
 }
 
 // packageError turns a go/build error into one that names the directory

@@ -52,6 +52,10 @@ type Project struct {
 	Embeds  []embedPattern
 	Scripts []scriptCommand
 
+	// SkipTests are the tests that cannot pass in the Nix sandbox (they
+	// need the network, DNS, Docker or a database), sorted by name.
+	SkipTests []model.SkippedTest
+
 	// OtherSources are the files and directories besides Go's that the
 	// packages compile (C sources, headers, assembly, .syso objects, paths
 	// their #cgo flags name), relative to the root, sorted.
@@ -187,7 +191,7 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	warn := func(w string) { p.Warnings = append(p.Warnings, w) }
 	ctx := buildContext(fsys, warn)
 	ctx.BuildTags = tags
-	pkgs, err := loadPackages(fsys, ctx, p.ModulePath)
+	pkgs, tests, err := loadPackages(fsys, ctx, p.ModulePath)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +224,11 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	for _, pk := range pkgs {
 		p.Embeds = append(p.Embeds, pk.Embeds...)
 	}
+	var testWarnings []string
+	if p.SkipTests, testWarnings, err = sandboxTests(fsys, tests, p.Mains); err != nil {
+		return nil, err
+	}
+	p.Warnings = append(p.Warnings, testWarnings...)
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err
 	}

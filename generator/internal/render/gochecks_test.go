@@ -151,3 +151,44 @@ printf '%s\n' ` + strings.Join(dirs, " ") + ` | grep -v "$exclude"
 		t.Errorf("packages vetted:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestGoSkipTests runs checks.tests' checkFlags the way buildGoModule's
+// checkPhase passes them to go test (the list joined by spaces, then
+// split as words): the skipped tests do not run, a test whose name only
+// starts the same does.
+func TestGoSkipTests(t *testing.T) {
+	nixtest.Require(t, "bash")
+	goCmd := nixtest.Require(t, "go")
+	_, flags := skipTests([]model.SkippedTest{
+		{Name: "TestFetch", Reason: "the network", At: "x_test.go:5"},
+		{Name: "TestDocker", Reason: "Docker", At: "x_test.go:6"},
+	})
+	var words []string
+	for _, item := range flags.Items {
+		words = append(words, strings.Trim(item, `"`)) // plain strings, no escapes
+	}
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"go.mod": "module example.com/x\n\ngo 1.22\n",
+		"x_test.go": `package x
+
+import "testing"
+
+func TestFetch(t *testing.T)   { t.Fatal("ran a skipped test") }
+func TestDocker(t *testing.T)  { t.Fatal("ran a skipped test") }
+func TestFetchAll(t *testing.T) { t.Log("ran TestFetchAll") }
+`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := `declare -a flags; flags+=(-vet=off); flags+=($checkFlags); "$GO" test "${flags[@]}" -v ./...`
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "checkFlags="+strings.Join(words, " "), "GO="+goCmd, "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ran TestFetchAll") || strings.Contains(string(out), "=== RUN   TestFetch\n") {
+		t.Fatalf("go test %v: %v\n%s", words, err, out)
+	}
+}

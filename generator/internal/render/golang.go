@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -30,8 +31,11 @@ type goView struct {
 	LeftOutComment   []string
 	ExcludedPackages nixList
 	VetPackages      string
-	Formatter        string
-	Systems          nixList
+	// SkipComment and CheckFlags: the tests checks.tests leaves out.
+	SkipComment []string
+	CheckFlags  nixList
+	Formatter   string
+	Systems     nixList
 	serviceView
 }
 
@@ -142,6 +146,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	}
 
 	v.LeftOutComment, v.ExcludedPackages, v.VetPackages = leftOut(g)
+	v.SkipComment, v.CheckFlags = skipTests(p.SkipTests)
 	if len(g.Tags) > 0 {
 		// vet (and the go list choosing its packages) sees the files the
 		// build compiles.
@@ -225,4 +230,21 @@ func platformInputs(n model.Native) (nixConcat, bool) {
 		inputs = append(inputs, nixList{Fn: "lib.optionals pkgs.stdenv.isDarwin", Items: prefixed("pkgs.", n.DarwinBuildInputs)})
 	}
 	return inputs, len(inputs) > 0
+}
+
+// skipTests writes the tests the sandbox cannot run as go test's -skip
+// (buildGoModule passes checkFlags to go test): one anchored pattern of
+// top-level test names, which every package's tests are matched against.
+func skipTests(tests []model.SkippedTest) ([]string, nixList) {
+	if len(tests) == 0 {
+		return nil, nixList{}
+	}
+	comment := []string{"Tests the Nix sandbox cannot run (it has no network, DNS, Docker or database):"}
+	names := make([]string, len(tests))
+	for i, t := range tests {
+		names[i] = regexp.QuoteMeta(t.Name)
+		comment = append(comment, escape.NixComment(fmt.Sprintf("  %s (%s) needs %s", t.Name, t.At, t.Reason)))
+	}
+	pattern := "^(" + strings.Join(names, "|") + ")$"
+	return comment, nixList{Items: []string{escape.NixString("-skip"), escape.NixString(pattern)}}
 }

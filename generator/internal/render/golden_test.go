@@ -109,10 +109,17 @@ func goService() *model.Project {
 			Endpoint:   model.Endpoint{Name: "http", Port: 8080, Address: "127.0.0.1", PortEnv: "GREETER_PORT", HostEnv: "GREETER_HOST", Public: true},
 			HealthPath: "/healthz", Config: &model.ConfigFile{Format: "toml", Env: "GREETER_CONFIG"},
 		},
+		SkipTests: []model.SkippedTest{
+			{Name: "TestMigrate", Reason: "a database ($DATABASE_URL) at store/db_test.go:12", At: "store/db_test.go:20"},
+			{Name: "TestUpstream", Reason: "the network (http.Get https://api.example.net/) at client_test.go:9", At: "client_test.go:8"},
+		},
 		Go: &model.GoInfo{
 			ModulePath: "example.org/greeter", GoVersion: "1.24.0", HasGoSum: true,
 			VendorHash: "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
-			Ldflags:    []string{"-s", "-w", "-X main.version=" + model.VersionPlaceholder},
+			Ldflags:    []string{"-s", "-w", "-X main.version=" + model.VersionPlaceholder, "-X main.mode=prod"},
+			Tags:       []string{"netgo", "sqlite_omit_load_extension"},
+			BuildFrom:  []string{"tags netgo,sqlite_omit_load_extension: Makefile:12", "-X main.mode=prod: Dockerfile:9"},
+			LeftOut:    []model.GoLeftOut{{Dir: "plugins/example", Why: "an example (in example/)"}},
 		},
 	}
 }
