@@ -79,8 +79,7 @@ func TestMakefileCommands(t *testing.T) {
 		"Makefile:4 [LDFLAGS] LDFLAGS -s | -w | -X | main.version=<VERSION<\n" +
 		"Makefile:14 [build] go | build | -tags | sqlite | -ldflags | -s -w -X main.version=<VERSION< -X main.commit=<COMMIT< | -o | bin/app | ./cmd/app\n" +
 		"Makefile:16 [build] for | f | in | a | b\n" +
-		"Makefile:16 [build] do | echo | <f<\n" +
-		"Makefile:16 [build] done\n" +
+		"Makefile:16 [build] echo | <f<\n" +
 		"Makefile:19 [clean] rm | -rf | bin\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -216,8 +216,12 @@ func Native(p *model.Project) {
 		}
 		deps = &model.GoDeps{CLibs: fallback}
 		if len(unread) > 0 {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("the C libraries of the dependencies are unknown: their sources were not read (no vendor/, and --vendor-hash fake ran no `go mod vendor`); nixgen assumed only what it knows of %s",
-				strings.Join(unread, ", ")))
+			what, their := fmt.Sprintf("%d dependency packages", len(unread)), "their modules"
+			if len(unread) == 1 {
+				what, their = "the dependency package", "its module"
+			}
+			p.Warnings = append(p.Warnings, fmt.Sprintf("the C libraries of %s the build imports are unknown: their sources were not read (no vendor/, and --vendor-hash fake ran no `go mod vendor`); nixgen assumed only what it knows of %s, %s",
+				what, their, strings.Join(modulesOf(unread, p.Libraries), ", ")))
 		}
 	}
 	if deps.Cgo {
@@ -273,4 +277,20 @@ func cLibraryFor(kind, name string) (cLibrary, bool) {
 		}
 	}
 	return cLibrary{}, false
+}
+
+// modulesOf names the modules (of requires, module paths) that provide
+// the packages, sorted; a package no module provides is named itself.
+func modulesOf(pkgs, requires []string) []string {
+	var out []string
+	for _, ip := range pkgs {
+		best := ip
+		for _, m := range requires {
+			if (ip == m || strings.HasPrefix(ip, m+"/")) && (best == ip || len(m) > len(best)) {
+				best = m
+			}
+		}
+		out = append(out, best)
+	}
+	return sortedUnique(out)
 }

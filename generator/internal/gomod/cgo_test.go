@@ -96,8 +96,8 @@ func TestNative(t *testing.T) {
 			},
 			cgo:    true,
 			native: model.Native{NativeBuildInputs: []string{"pkg-config"}, BuildInputs: []string{"libpcap", "zeromq"}},
-			warnings: []string{"no LICENSE", "the C libraries of the dependencies are unknown: their sources were not read",
-				"github.com/google/gopacket/pcap, github.com/mattn/go-sqlite3x, github.com/pebbe/zmq4"},
+			warnings: []string{"no LICENSE", "the C libraries of 3 dependency packages the build imports are unknown: their sources were not read",
+				"their modules, github.com/google/gopacket/pcap, github.com/mattn/go-sqlite3x, github.com/pebbe/zmq4"},
 		},
 		"bundled sqlite: cgo, no library": {
 			files: map[string]string{
@@ -105,7 +105,7 @@ func TestNative(t *testing.T) {
 				"main.go": "package main\n\nimport _ \"github.com/mattn/go-sqlite3\"\n\nfunc main() {}\n",
 			},
 			cgo:      true,
-			warnings: []string{"no LICENSE", "the C libraries of the dependencies are unknown"},
+			warnings: []string{"no LICENSE", "the C libraries of the dependency package the build imports are unknown"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

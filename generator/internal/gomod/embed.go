@@ -166,7 +166,7 @@ func countIgnored(ign *gitignores, files []string) int {
 // that nixgen found none.
 func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
 	var found []string
-	pkgDir := ""
+	pkgDir, script := "", ""
 	for dir := path.Dir(target); ; dir = path.Dir(dir) {
 		name := path.Join(dir, "package.json")
 		if data, err := projfs.ReadFile(fsys, name); err == nil {
@@ -174,7 +174,6 @@ func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
 				Scripts map[string]string `json:"scripts"`
 			}
 			if json.Unmarshal(data, &pj) == nil {
-				script := ""
 				out := path.Base(target)
 				for _, k := range slices.Sorted(maps.Keys(pj.Scripts)) {
 					if k == "build" || (script == "" && strings.Contains(pj.Scripts[k], out)) {
@@ -192,24 +191,27 @@ func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
 			break
 		}
 	}
-	// The Makefile targets (and workflow steps) that run it.
+	// The Makefile targets and workflow jobs that run that script, or
+	// that copy or move something to the target (not the ones that only
+	// make an empty place for it: mkdir, touch, rm).
 	var steps []string
+	seen := map[string]bool{}
 	for _, c := range scripts {
-		if c.LdflagsVar || len(c.Words) < 2 || c.Context == "" {
+		if c.LdflagsVar || len(c.Words) < 2 || c.Context == "" || seen[c.At[:strings.LastIndex(c.At, ":")]+" "+c.Context] {
 			continue
 		}
-		runsNode := slices.Contains([]string{"npm", "yarn", "pnpm", "npx", "bun"}, c.Words[0])
-		inDirOf := pkgDir != "" && (c.Dir == pkgDir || slices.ContainsFunc(c.Words, func(w string) bool { return w == pkgDir || w == "./"+pkgDir }))
-		names := slices.ContainsFunc(c.Words, func(w string) bool { return strings.Contains(w, target) })
-		if (runsNode && inDirOf) || names {
-			step := fmt.Sprintf("%s (%s)", c.Context, c.At)
-			if strings.HasPrefix(c.At, "Makefile") || strings.HasPrefix(c.At, "GNUmakefile") || strings.HasPrefix(c.At, "makefile") {
-				step = fmt.Sprintf("`make %s` (%s)", c.Context, c.At)
-			}
-			if !slices.Contains(steps, step) {
-				steps = append(steps, step)
-			}
+		runs := pkgDir != "" && script != "" && runsScript(c, pkgDir, script)
+		names := !slices.Contains([]string{"mkdir", "touch", "rm", "echo", "test", "["}, c.Words[0]) &&
+			slices.ContainsFunc(c.Words[1:], func(w string) bool { return strings.Contains(w, target) })
+		if !runs && !names {
+			continue
 		}
+		seen[c.At[:strings.LastIndex(c.At, ":")]+" "+c.Context] = true
+		step := fmt.Sprintf("%s (%s)", c.Context, c.At)
+		if strings.HasPrefix(c.At, "Makefile") || strings.HasPrefix(c.At, "GNUmakefile") || strings.HasPrefix(c.At, "makefile") {
+			step = fmt.Sprintf("`make %s` (%s)", c.Context, c.At)
+		}
+		steps = append(steps, step)
 	}
 	if len(steps) > 0 {
 		found = append(found, strings.Join(steps, ", "))
@@ -218,6 +220,34 @@ func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
 		return "nixgen found no build step that makes " + target + " (no package.json script, no Makefile target)"
 	}
 	return "a build step makes " + target + ": " + strings.Join(found, "; ")
+}
+
+// runsScript reports a command that runs the package.json script in dir:
+// npm run NAME, yarn [run] NAME, pnpm [run] NAME, bun run NAME, in that
+// directory or pointed at it (--prefix, --cwd, -C, --dir).
+func runsScript(c scriptCommand, dir, script string) bool {
+	w := c.Words
+	if !slices.Contains([]string{"npm", "yarn", "pnpm", "bun"}, w[0]) {
+		return false
+	}
+	here := c.Dir == dir
+	var args []string
+	for i := 1; i < len(w); i++ {
+		switch {
+		case slices.Contains([]string{"--prefix", "--cwd", "-C", "--dir"}, w[i]) && i+1 < len(w):
+			i++
+			here = here || path.Clean(w[i]) == dir
+		case strings.HasPrefix(w[i], "--prefix=") || strings.HasPrefix(w[i], "--cwd=") || strings.HasPrefix(w[i], "--dir="):
+			_, v, _ := strings.Cut(w[i], "=")
+			here = here || path.Clean(v) == dir
+		case !strings.HasPrefix(w[i], "-"):
+			args = append(args, w[i])
+		}
+	}
+	if len(args) > 0 && args[0] == "run" {
+		args = args[1:]
+	}
+	return here && len(args) > 0 && args[0] == script
 }
 
 func dirName(dir string) string {

@@ -61,6 +61,13 @@ func TestEmbedMissing(t *testing.T) {
 			want: "ui/ui.go:5: //go:embed build/*: nothing in the source matches it; a build step makes ui/build: " +
 				"`yarn run build` in ui (ui/package.json: \"vite build --outDir build\"); `make build-js` (Makefile:2)",
 		},
+		"the step by --prefix, not the ones that only clean or make the place": {
+			files: base(map[string]string{
+				"ui/yarn.lock": "", "ui/package-lock.json": "",
+				"Makefile": "ui:\n\tnpm --prefix ui run build\n\nclean:\n\trm -rf ui/build\n\nplaceholder:\n\tif [ ! -d ui/build ]; then mkdir -p ui/build; fi\n\ncopy:\n\tcp -r dist ui/build\n",
+			}),
+			want: "a build step makes ui/build: `yarn run build` in ui (ui/package.json: \"vite build --outDir build\"); `make ui` (Makefile:2), `make copy` (Makefile:11)",
+		},
 		"only a placeholder": {
 			files: base(map[string]string{"ui/build/.gitkeep": ""}),
 			want:  "ui/ui.go:5: //go:embed build/*: ui/build holds only placeholders (.gitkeep), so the binary would ship without what belongs there",

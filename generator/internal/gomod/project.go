@@ -225,7 +225,7 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 		p.Embeds = append(p.Embeds, pk.Embeds...)
 	}
 	var testWarnings []string
-	if p.SkipTests, testWarnings, err = sandboxTests(fsys, tests, p.Mains); err != nil {
+	if p.SkipTests, testWarnings, err = sandboxTests(fsys, tests, pkgs, p.Mains); err != nil {
 		return nil, err
 	}
 	p.Warnings = append(p.Warnings, testWarnings...)

@@ -32,14 +32,20 @@ import (
 //     pgxpool's connects, gorm's postgres and mysql drivers, or a
 //     variable naming a database (DATABASE_URL, PG*, *_DSN, ...).
 //
-// What a test reaches through the package's other functions counts, and
-// what TestMain needs, every test of the package needs. A test that skips
-// itself (t.Skip, or a helper named Skip..., under any condition but
-// testing.Short(), which buildGoModule does not set) is left to do so.
+// What a test reaches through the package's other functions counts (in
+// the package's non-test files, only Docker: its own code is configured by
+// the test), and what TestMain needs, every test of the package needs. A
+// test that skips itself (t.Skip, or a helper named for skipping, under any
+// condition but testing.Short(), which buildGoModule does not set) is left
+// to do so.
 // Tests of left-out directories (examples, test programs) never run.
-func sandboxTests(fsys fs.FS, dirs []testDir, leftOut []Main) ([]model.SkippedTest, []string, error) {
+func sandboxTests(fsys fs.FS, dirs []testDir, pkgs []*pkg, leftOut []Main) ([]model.SkippedTest, []string, error) {
 	var out []model.SkippedTest
 	var warnings []string
+	files := map[string][]string{} // the package's own files, for its helpers
+	for _, pk := range pkgs {
+		files[pk.Dir] = pk.Files
+	}
 	for _, d := range dirs {
 		if slices.ContainsFunc(leftOut, func(m Main) bool { return m.LeftOutDir != "" && inDir(d.Dir, m.LeftOutDir) }) {
 			continue
@@ -49,7 +55,7 @@ func sandboxTests(fsys fs.FS, dirs []testDir, leftOut []Main) ([]model.SkippedTe
 		byPkg := map[string]*testPkg{}
 		var order []string
 		fset := token.NewFileSet()
-		for _, name := range d.Files {
+		for _, name := range slices.Concat(files[d.Dir], d.Files) {
 			data, err := projfs.ReadFile(fsys, name)
 			if skip, ok := projfs.Skipped(err); ok {
 				warnings = append(warnings, skip.Error())
@@ -68,7 +74,7 @@ func sandboxTests(fsys fs.FS, dirs []testDir, leftOut []Main) ([]model.SkippedTe
 				byPkg[f.Name.Name] = tp
 				order = append(order, f.Name.Name)
 			}
-			tp.add(f)
+			tp.add(f, strings.HasSuffix(name, "_test.go"))
 		}
 		for _, name := range order {
 			out = append(out, byPkg[name].needing()...)
@@ -97,7 +103,9 @@ type testFunc struct {
 	calls []string
 }
 
-func (tp *testPkg) add(f *ast.File) {
+// add reads a file's functions; only a _test.go file's Test functions
+// are tests.
+func (tp *testPkg) add(f *ast.File, test bool) {
 	imports := fileImports(f)
 	for _, decl := range f.Decls {
 		fd, ok := decl.(*ast.FuncDecl)
@@ -110,8 +118,15 @@ func (tp *testPkg) add(f *ast.File) {
 		}
 		fn := &testFunc{name: fd.Name.Name, at: tp.pos(fd.Pos())}
 		fn.read(tp, imports, fd.Body)
+		if !test {
+			// The package's own code takes its database and addresses from
+			// the configuration a test gives it: only the test harness it
+			// holds (containers) counts.
+			fn.needs = slices.DeleteFunc(fn.needs, func(n string) bool { return !strings.HasPrefix(n, "Docker") })
+		}
 		tp.funcs[name] = fn
 		switch {
+		case !test:
 		case name == "TestMain":
 			tp.main = fn
 		case fd.Recv == nil && isTestName(name) && fd.Type.Params.NumFields() == 1:
@@ -220,11 +235,12 @@ func (fn *testFunc) read(tp *testPkg, imports map[string]string, body *ast.Block
 	}
 }
 
-// isSkip reports t.Skip, t.Skipf, t.SkipNow, or a helper named Skip...
-// (testcontainers.SkipIfProviderIsNotHealthy, skipWithoutDocker).
+// isSkip reports t.Skip, t.Skipf, t.SkipNow, or a helper named for
+// skipping (testcontainers.SkipIfProviderIsNotHealthy, skipWithoutDocker,
+// IntegrationSkip).
 func isSkip(c *ast.CallExpr) bool {
 	name := funcName(c.Fun)
-	return strings.HasPrefix(name, "Skip") || strings.HasPrefix(name, "skip")
+	return strings.HasPrefix(name, "skip") || strings.Contains(name, "Skip")
 }
 
 func mentionsShort(e ast.Expr, imports map[string]string) bool {

@@ -10,9 +10,11 @@ import (
 
 func TestSandboxTests(t *testing.T) {
 	fsys := mapFS(map[string]string{
-		"go.mod":         "module example.com/app\n\ngo 1.22\n",
-		"main.go":        "package main\n\nfunc main() {}\n",
-		"store/store.go": "package store\n",
+		"go.mod":          "module example.com/app\n\ngo 1.22\n",
+		"main.go":         "package main\n\nfunc main() {}\n",
+		"store/store.go":  "package store\n",
+		"e2e/scenario.go": "package e2e\n\nimport \"github.com/ory/dockertest/v3\"\n\nfunc NewScenario() { dockertest.NewPool(\"\") }\n\nfunc TestLooksLikeATest(t int) {}\n",
+		"e2e/e2e_test.go": "package e2e\n\nimport \"testing\"\n\nfunc TestPing(t *testing.T) { NewScenario() }\n",
 		"store/store_test.go": `package store
 
 import (
@@ -126,6 +128,7 @@ func Testlower(t *testing.T) {}
 		{Name: "TestBuiltRequest", Reason: "the network (a request to https://nixos.org/ at fetch/fetch_test.go:27)", At: "fetch/fetch_test.go:26"},
 		{Name: "TestCompose", Reason: "Docker (runs docker) at fetch/fetch_test.go:41", At: "fetch/fetch_test.go:40"},
 		{Name: "TestDial", Reason: "the network (net.Dial smtp.gmail.com:587) at fetch/fetch_test.go:38", At: "fetch/fetch_test.go:38"},
+		{Name: "TestPing", Reason: "Docker (github.com/ory/dockertest/v3) at e2e/scenario.go:5", At: "e2e/e2e_test.go:5"},
 		{Name: "TestQuery", Reason: "a database (sql.Open \"pgx\") at store/store_test.go:10", At: "store/store_test.go:17"},
 		{Name: "TestRelease", Reason: "the network (http.Get https://api.github.com/repos/x/y/releases) at fetch/fetch_test.go:15", At: "fetch/fetch_test.go:11"},
 		{Name: "TestResolve", Reason: "DNS (net.LookupHost cache.nixos.org) at fetch/fetch_test.go:36", At: "fetch/fetch_test.go:36"},

@@ -1,6 +1,7 @@
 package gomod
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -53,6 +54,10 @@ func shellCommands(script string, vars map[string]string) []shellCommand {
 	}
 	endCmd := func() {
 		endWord()
+		// then go build ...; else mkdir ...: the command after the keyword.
+		for len(words) > 0 && slices.Contains([]string{"then", "else", "do", "if", "elif", "while", "until", "!", "{", "}", "fi", "done", "esac"}, words[0]) {
+			words = words[1:]
+		}
 		if len(words) > 0 {
 			cmds = append(cmds, shellCommand{Words: words, Line: start, Depth: depth})
 			assign(words, vars)
