@@ -285,10 +285,8 @@ func (fn *testFunc) call(tp *testPkg, imports map[string]string, c *ast.CallExpr
 	}
 	switch pkgPath {
 	case "os/exec":
-		if cmd, ok := lit(0); ok && (name == "Command" || (name == "CommandContext" && len(c.Args) > 1)) {
-			if name == "CommandContext" {
-				cmd, _ = lit(1)
-			}
+		i := map[string]int{"Command": 0, "CommandContext": 1}[name]
+		if cmd, ok := lit(i); ok && (name == "Command" || name == "CommandContext") {
 			if cmd == "docker" || cmd == "docker-compose" || cmd == "podman" {
 				need("Docker (runs " + cmd + ")")
 			}

@@ -84,7 +84,7 @@ func TestResolve(t *testing.T) { net.LookupHost("cache.nixos.org") }
 func TestDial(t *testing.T) { net.Dial("tcp", "smtp.gmail.com:587") }
 
 func TestCompose(t *testing.T) {
-	t.Run("up", func(t *testing.T) { exec.Command("docker", "compose", "up").Run() })
+	t.Run("up", func(t *testing.T) { exec.CommandContext(t.Context(), "docker", "compose", "up").Run() })
 }
 
 func TestDockerSkips(t *testing.T) {
