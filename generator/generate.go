@@ -242,10 +242,17 @@ func generate(ctx context.Context, dir string, flags Choices, cfg *config.Config
 	// 4. Resolve: the steps that run tools or use the network.
 	if p.Language == model.Go {
 		known := resolve.KnownVendor{Hash: c.Vendor.Hash, Go: c.Vendor.Go, Inputs: c.Vendor.Inputs}
-		vo := resolve.VendorOptions{Fake: c.FakeVendorHash, Rehash: c.Rehash, Known: known, Progress: progress}
+		if v := c.Vendor; v.Cgo != nil {
+			known.Deps = &model.GoDeps{Cgo: *v.Cgo, CLibs: model.CLibs{PkgConfig: v.PkgConfig, Libs: v.Libs}}
+		}
+		// The dependencies' cgo directives are read in the tree `go mod
+		// vendor` makes for the hash.
+		readDeps := func(vendor fs.FS) (*model.GoDeps, []string, error) { return gomod.ReadDependencies(vendor, "", p.Go) }
+		vo := resolve.VendorOptions{Fake: c.FakeVendorHash, Rehash: c.Rehash, Known: known, Progress: progress, ReadDeps: readDeps}
 		if err := resolve.GoVendor(ctx, p, fsys, dir, vo); err != nil {
 			return nil, nil, located(dir, err)
 		}
+		gomod.Native(p)
 		if err := plan.GoToolchain(p.Go, c.Channel); err != nil { // the vendorHash decides the Go version
 			return nil, nil, located(dir, err)
 		}
@@ -339,7 +346,7 @@ func detect(fsys fs.FS, c choices.Choices) (*model.Project, error) {
 		}
 		return p, nil
 	case has("go.mod"):
-		return gomod.Detect(fsys, gomod.Options{Default: bin})
+		return gomod.Detect(fsys, gomod.Options{Default: bin, EmbedProvided: c.EmbedProvided})
 	case has("go.work"):
 		return nil, gomod.WorkspaceRoot(fsys)
 	}

@@ -6,6 +6,7 @@ package choices
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -77,6 +78,9 @@ type Choices struct {
 	Vendor config.Vendor
 	// Generated are the files the last generation wrote.
 	Generated []string
+	// EmbedProvided are the //go:embed paths the user provides (nixgen.toml's
+	// [go] embed-provided), cleaned.
+	EmbedProvided []string
 	// Subcommand, Required and Listeners correct what nixgen reads in the
 	// program's source (nixgen.toml's [service]); nil: the source decides.
 	Subcommand *[]string
@@ -135,6 +139,15 @@ func Merge(f Flags, cfg *config.Config) (Choices, error) {
 	c.Include = cfg.Include
 	c.Owned = cfg.Owned
 	c.Rehash, c.Vendor, c.Generated = f.Rehash, cfg.Vendor, cfg.Generated
+	if cfg.Go != nil {
+		for _, p := range cfg.Go.EmbedProvided {
+			clean := path.Clean(strings.TrimPrefix(p, "./"))
+			if path.IsAbs(clean) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
+				return c, fileError("[go] embed-provided %q: want a path inside the project, like \"ui/build\"", p)
+			}
+			c.EmbedProvided = append(c.EmbedProvided, clean)
+		}
+	}
 
 	switch f.VendorHash {
 	case "":
@@ -504,6 +517,7 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 	}
 	recordBuild(cfg, p)
 	if p.Go != nil {
+		cfg.Go = &config.Go{EmbedProvided: c.EmbedProvided}
 		cfg.VendorHash = "computed"
 		if c.FakeVendorHash {
 			cfg.VendorHash = "fake"
@@ -512,6 +526,10 @@ func Record(c Choices, p *model.Project, builder model.Builder, src *model.Sourc
 			cfg.Vendor = config.Vendor{Hash: g.VendorHash, Go: g.HashGo, Inputs: g.VendorInputs}
 			if g.VendorNull {
 				cfg.Vendor.Hash, cfg.Vendor.Go = "null", ""
+			}
+			if d := g.Deps; d != nil {
+				cgo := d.Cgo
+				cfg.Vendor.Cgo, cfg.Vendor.PkgConfig, cfg.Vendor.Libs = &cgo, d.PkgConfig, d.Libs
 			}
 		}
 	}

@@ -46,6 +46,7 @@ type Config struct {
 	// Generated lists the files the last generation wrote, so that check
 	// finds the ones that no longer belong.
 	Generated []string `toml:"generated"`
+	Go        *Go      `toml:"go"`
 	Vendor    Vendor   `toml:"vendor"`
 
 	// Features and NoDefaultFeatures are the Cargo features a Rust build
@@ -59,12 +60,27 @@ type Config struct {
 	SkipTests *[]string `toml:"skip-tests"`
 }
 
+// Go is the [go] table: choices only a Go project has.
+type Go struct {
+	// EmbedProvided are //go:embed paths that a build step outside Go
+	// makes and the user provides: nixgen does not stop when the source
+	// lacks them.
+	EmbedProvided []string `toml:"embed-provided"`
+}
+
 // Vendor is the [vendor] table: what Go's vendorHash was computed from, so
 // that check and init reuse it while the inputs are unchanged.
 type Vendor struct {
 	Hash   string `toml:"hash"`   // the vendorHash, or "null"
 	Go     string `toml:"go"`     // the Go minor version it was computed with
 	Inputs string `toml:"inputs"` // a digest of go.mod, go.sum and what else decides it
+
+	// What the cgo directives of the dependencies in the same vendor tree
+	// name, so that reusing the hash reuses them too; Cgo nil: not
+	// recorded (an older nixgen.toml), the tree is read again.
+	Cgo       *bool    `toml:"cgo"`
+	PkgConfig []string `toml:"pkg-config"`
+	Libs      []string `toml:"libs"`
 }
 
 // Service is the [service] table. Subcommand, Required and Listeners
@@ -239,11 +255,20 @@ func (c *Config) Render() []byte {
 		str(`Image the "plain" target builds in: the hosts' OS, so the binary links against their glibc and libssl.`, "container", c.CI.Container)
 	}
 
+	if c.Go != nil {
+		b.WriteString("\n[go]\n# //go:embed paths a build step outside Go makes (a UI built with npm or\n# yarn) that you put in the source yourself, e.g. [\"ui/build\"]: nixgen does\n# not stop when the source lacks them.\n")
+		fmt.Fprintf(&b, "embed-provided = %s\n", sortedStrings(c.Go.EmbedProvided))
+	}
+
 	if c.Vendor.Inputs != "" {
 		b.WriteString("\n# What Go's vendorHash was computed from: while go.mod, go.sum and the\n# replaced modules are unchanged, `nixgen check` and `nixgen init --force`\n# reuse the hash without running go; `--rehash` recomputes it.\n[vendor]\n")
 		str("vendorHash, or \"null\" when there is nothing to vendor.", "hash", c.Vendor.Hash)
 		str("The Go minor version it was computed with.", "go", c.Vendor.Go)
 		str("Digest of the inputs.", "inputs", c.Vendor.Inputs)
+		if v := c.Vendor; v.Cgo != nil {
+			b.WriteString("# What the dependencies' cgo directives name in that vendor tree: whether\n# one uses cgo, its pkg-config modules and -l libraries.\n")
+			fmt.Fprintf(&b, "cgo = %t\npkg-config = %s\nlibs = %s\n", *v.Cgo, sortedStrings(v.PkgConfig), sortedStrings(v.Libs))
+		}
 	}
 	return b.Bytes()
 }

@@ -72,6 +72,9 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 
 	var versionVars []string
 	for i := range p.Mains {
+		if p.Mains[i].LeftOut != "" {
+			continue
+		}
 		main := byPath[importPathOf(p.ModulePath, p.Mains[i].Dir)]
 		// The main package first, then the packages it reaches, by path.
 		reach := []*pkg{main}
@@ -109,6 +112,7 @@ func analyseCommands(fsys fs.FS, p *Project, pkgs []*pkg) error {
 		if v := versionVar(srcs); v != "" {
 			versionVars = append(versionVars, v)
 		}
+		p.Mains[i].Vars, p.Mains[i].Deps = linkerVars(srcs, byPath)
 	}
 	if len(versionVars) > 0 {
 		p.VersionVar = versionVars[0]
@@ -366,4 +370,51 @@ func stringLit(e ast.Expr) (string, bool) {
 	}
 	s, err := strconv.Unquote(lit.Value)
 	return s, err == nil
+}
+
+// linkerVars returns the package-level variables of srcs that -X can set
+// (declared string, or initialised with a string literal or another
+// constant expression), named as -X names them, and the packages outside
+// the module they import (standard library left out), both sorted.
+func linkerVars(srcs []*source, module map[string]*pkg) (vars, deps []string) {
+	for _, s := range srcs {
+		prefix := s.ImportPath + "."
+		if s.Name == "main" {
+			prefix = "main."
+		}
+		for _, f := range s.files {
+			for _, decl := range f.Decls {
+				gd, ok := decl.(*ast.GenDecl)
+				if !ok || gd.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for j, id := range vs.Names {
+						if t, ok := vs.Type.(*ast.Ident); ok && t.Name == "string" {
+							vars = append(vars, prefix+id.Name)
+							continue
+						}
+						if vs.Type != nil || j >= len(vs.Values) {
+							continue
+						}
+						switch v := vs.Values[j].(type) {
+						case *ast.BasicLit:
+							if v.Kind == token.STRING {
+								vars = append(vars, prefix+id.Name)
+							}
+						case *ast.Ident, *ast.SelectorExpr, *ast.BinaryExpr:
+							vars = append(vars, prefix+id.Name) // a constant, perhaps a string
+						}
+					}
+				}
+			}
+		}
+		for _, imp := range s.Imports {
+			if _, ok := module[imp]; !ok && strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+				deps = append(deps, imp)
+			}
+		}
+	}
+	return sortedUnique(vars), sortedUnique(deps)
 }

@@ -328,4 +328,4 @@ var serveCmd = &cobra.Command{Use: "serve", Run: func(*cobra.Command, []string) 
 }
 
 // ignoreSurface leaves the commands' surfaces to surface_test.go.
-var ignoreSurface = cmpopts.IgnoreFields(Main{}, "Surface")
+var ignoreSurface = cmpopts.IgnoreFields(Main{}, "Surface", "Vars", "Deps")

@@ -1,98 +1,392 @@
 package gomod
 
 import (
+	"encoding/json"
+	"fmt"
+	"go/token"
 	"io/fs"
+	"maps"
 	"path"
-	"strconv"
+	"slices"
 	"strings"
 
+	"github.com/nixgen/nixgen/generator/internal/diag"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
 
-// Embeds returns the files and directories that //go:embed directives in
-// the module's non-test Go files name, relative to the root and sorted:
-// a Go-only source filter would drop them and break the build.
-func Embeds(fsys fs.FS) ([]string, error) {
-	found := map[string]bool{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if p != "." && (name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-				return fs.SkipDir
+// embedPattern is one //go:embed pattern of a package the build compiles.
+type embedPattern struct {
+	Pattern string // as written, "all:" included
+	Dir     string // the package's directory
+	Pos     token.Position
+}
+
+func (e embedPattern) at() string { return fmt.Sprintf("%s:%d", e.Pos.Filename, e.Pos.Line) }
+
+// placeholders are files kept only so that git keeps a directory.
+var placeholders = []string{".gitkeep", ".keep", ".gitignore", ".empty", ".placeholder"}
+
+// embeds returns the files and directories the //go:embed patterns of the
+// packages name, relative to the root (a wildcard keeps its directory, so
+// files added later are kept too).
+//
+// A pattern that matches nothing in the source, or only placeholders (a
+// .gitkeep, empty files, files .gitignore leaves out of git and so out of
+// a flake's source), names files a build step outside Go makes: a UI
+// built with npm or yarn, generated docs. The Nix build would stop
+// ("pattern build/*: no matching files found") or ship a binary without
+// them, so this is an error naming the step, unless nixgen.toml lists the
+// path as provided (then a warning).
+func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []scriptCommand) ([]string, []string, error) {
+	var kept, warnings, problems []string
+	ign := newGitignores(fsys)
+	for _, e := range patterns {
+		{
+			glob, all := strings.CutPrefix(e.Pattern, "all:")
+			full := path.Join(e.Dir, glob)
+			matches, _ := fs.Glob(fsys, full)
+			var files []string
+			for _, m := range matches {
+				files = append(files, embedFiles(fsys, m, all)...)
 			}
-			if p != "." {
-				if _, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil {
-					return fs.SkipDir // another module
-				}
-			}
-			return nil
-		}
-		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		data, err := projfs.ReadFile(fsys, p)
-		if _, ok := projfs.Skipped(err); ok {
-			return nil // loadPackages warns about the files of packages
-		}
-		if err != nil {
-			return err
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:embed ")
-			if !ok {
-				continue
-			}
-			for _, pattern := range embedPatterns(rest) {
-				pattern = strings.TrimPrefix(pattern, "all:")
-				full := path.Join(path.Dir(p), pattern)
-				matches, _ := fs.Glob(fsys, full)
-				// A wildcard keeps its whole directory, so files added
-				// later are kept too; but never the whole module.
-				if dir := path.Dir(full); strings.ContainsAny(pattern, "*?[") && dir != "." && len(matches) > 0 {
-					found[dir] = true
+			real := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return placeholder(fsys, f) || ign.ignored(f) })
+			if len(real) > 0 {
+				// A wildcard keeps its whole directory, but never the whole module.
+				if dir := path.Dir(full); strings.ContainsAny(glob, "*?[") && dir != "." {
+					kept = append(kept, dir)
 					continue
 				}
-				for _, m := range matches {
-					found[m] = true
-				}
+				kept = append(kept, matches...)
+				continue
 			}
+			target := full
+			if strings.ContainsAny(glob, "*?[") {
+				target = path.Dir(full)
+			}
+			if slices.ContainsFunc(provided, func(p string) bool { return inDir(target, p) || inDir(p, target) }) {
+				warnings = append(warnings, fmt.Sprintf("%s: //go:embed %s: %s is provided by you (nixgen.toml's [go] embed-provided): the flake builds once something puts it in the source",
+					e.at(), e.Pattern, target))
+				continue
+			}
+			why := "nothing in the source matches it"
+			switch {
+			case len(files) > 0 && len(files) == countIgnored(ign, files):
+				why = fmt.Sprintf("what matches it is left out of git by %s, so a flake's source lacks it", ign.why(files[0]))
+			case len(files) > 0:
+				why = fmt.Sprintf("%s holds only placeholders (%s), so the binary would ship without what belongs there", target, strings.Join(baseNames(files), ", "))
+			}
+			step := buildStep(fsys, target, scripts)
+			problems = append(problems, fmt.Sprintf("%s: //go:embed %s: %s; %s", e.at(), e.Pattern, why, step))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, &diag.InputError{
+			Msg: strings.Join(problems, "\n"),
+			Hint: "commit what that step makes (and take it out of .gitignore), or make it in a derivation of your own and copy it in before `go build` " +
+				"(flake.nix listed in nixgen.toml's owned), then list the path in nixgen.toml's [go] embed-provided so that nixgen goes on",
+		}
+	}
+	return model.Outermost(kept), warnings, nil
+}
+
+// embedFiles returns the files a //go:embed match embeds: the file, or the
+// files below the directory (without all:, not those whose names start
+// with "." or "_"; never below another module or a VCS directory).
+func embedFiles(fsys fs.FS, match string, all bool) []string {
+	fi, err := fs.Stat(fsys, match)
+	if err != nil {
+		return nil
+	}
+	if !fi.IsDir() {
+		return []string{match}
+	}
+	var files []string
+	_ = fs.WalkDir(fsys, match, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if p != match {
+			switch {
+			case name == ".git" || name == ".hg" || name == ".svn" || name == ".bzr":
+				return skip(d)
+			case !all && (name[0] == '.' || name[0] == '_'):
+				return skip(d)
+			case d.IsDir() && exists(fsys, path.Join(p, "go.mod")):
+				return fs.SkipDir
+			}
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(found))
-	for p := range found {
-		out = append(out, p)
-	}
-	return model.Outermost(out), nil
+	return files
 }
 
-// embedPatterns splits a //go:embed argument list: space-separated, with
-// Go string literals for names containing spaces.
-func embedPatterns(s string) []string {
+func skip(d fs.DirEntry) error {
+	if d.IsDir() {
+		return fs.SkipDir
+	}
+	return nil
+}
+
+// placeholder reports a file kept only to keep its directory: a .gitkeep
+// or the like, or an empty file.
+func placeholder(fsys fs.FS, name string) bool {
+	if slices.Contains(placeholders, path.Base(name)) {
+		return true
+	}
+	fi, err := fs.Stat(fsys, name)
+	return err == nil && fi.Size() == 0
+}
+
+func baseNames(files []string) []string {
 	var out []string
-	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		if s[0] == '"' || s[0] == '`' {
-			end := strings.IndexByte(s[1:], s[0])
-			if end < 0 {
-				return out
+	for _, f := range files {
+		out = append(out, path.Base(f))
+	}
+	return sortedUnique(out)
+}
+
+func countIgnored(ign *gitignores, files []string) int {
+	n := 0
+	for _, f := range files {
+		if ign.ignored(f) {
+			n++
+		}
+	}
+	return n
+}
+
+// buildStep names what makes the missing embed target: the package.json
+// script in its directory or above (build, or one that names the
+// target's directory), and the Makefile targets that run it; or says
+// that nixgen found none.
+func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
+	var found []string
+	pkgDir, script := "", ""
+	for dir := path.Dir(target); ; dir = path.Dir(dir) {
+		name := path.Join(dir, "package.json")
+		if data, err := projfs.ReadFile(fsys, name); err == nil {
+			var pj struct {
+				Scripts map[string]string `json:"scripts"`
 			}
-			lit := s[:end+2]
-			if u, err := strconv.Unquote(lit); err == nil {
-				out = append(out, u)
+			if json.Unmarshal(data, &pj) == nil {
+				out := path.Base(target)
+				for _, k := range slices.Sorted(maps.Keys(pj.Scripts)) {
+					if k == "build" || (script == "" && strings.Contains(pj.Scripts[k], out)) {
+						script = k
+					}
+				}
+				if script != "" {
+					pkgDir = dir
+					found = append(found, fmt.Sprintf("`%s run %s` in %s (%s: %q)", packageManager(fsys, dir), script, dirName(dir), name, pj.Scripts[script]))
+				}
 			}
-			s = s[end+2:]
+			break
+		}
+		if dir == "." {
+			break
+		}
+	}
+	// The Makefile targets and workflow jobs that run that script, or
+	// that copy or move something to the target (not the ones that only
+	// make an empty place for it: mkdir, touch, rm).
+	var steps []string
+	seen := map[string]bool{}
+	for _, c := range scripts {
+		if c.LdflagsVar || len(c.Words) < 2 || c.Context == "" || seen[c.At[:strings.LastIndex(c.At, ":")]+" "+c.Context] {
 			continue
 		}
-		f := strings.Fields(s)[0]
-		out = append(out, f)
-		s = s[len(f):]
+		runs := pkgDir != "" && script != "" && runsScript(c, pkgDir, script)
+		names := !slices.Contains([]string{"mkdir", "touch", "rm", "echo", "test", "["}, c.Words[0]) &&
+			slices.ContainsFunc(c.Words[1:], func(w string) bool { return strings.Contains(w, target) })
+		if !runs && !names {
+			continue
+		}
+		seen[c.At[:strings.LastIndex(c.At, ":")]+" "+c.Context] = true
+		step := fmt.Sprintf("%s (%s)", c.Context, c.At)
+		if strings.HasPrefix(c.At, "Makefile") || strings.HasPrefix(c.At, "GNUmakefile") || strings.HasPrefix(c.At, "makefile") {
+			step = fmt.Sprintf("`make %s` (%s)", c.Context, c.At)
+		}
+		steps = append(steps, step)
 	}
-	return out
+	if len(steps) > 0 {
+		found = append(found, strings.Join(steps, ", "))
+	}
+	if len(found) == 0 {
+		return "nixgen found no build step that makes " + target + " (no package.json script, no Makefile target)"
+	}
+	return "a build step makes " + target + ": " + strings.Join(found, "; ")
+}
+
+// runsScript reports a command that runs the package.json script in dir:
+// npm run NAME, yarn [run] NAME, pnpm [run] NAME, bun run NAME, in that
+// directory or pointed at it (--prefix, --cwd, -C, --dir).
+func runsScript(c scriptCommand, dir, script string) bool {
+	w := c.Words
+	if !slices.Contains([]string{"npm", "yarn", "pnpm", "bun"}, w[0]) {
+		return false
+	}
+	here := c.Dir == dir
+	var args []string
+	for i := 1; i < len(w); i++ {
+		switch {
+		case slices.Contains([]string{"--prefix", "--cwd", "-C", "--dir"}, w[i]) && i+1 < len(w):
+			i++
+			here = here || path.Clean(w[i]) == dir
+		case strings.HasPrefix(w[i], "--prefix=") || strings.HasPrefix(w[i], "--cwd=") || strings.HasPrefix(w[i], "--dir="):
+			_, v, _ := strings.Cut(w[i], "=")
+			here = here || path.Clean(v) == dir
+		case !strings.HasPrefix(w[i], "-"):
+			args = append(args, w[i])
+		}
+	}
+	if len(args) > 0 && args[0] == "run" {
+		args = args[1:]
+	}
+	return here && len(args) > 0 && args[0] == script
+}
+
+func dirName(dir string) string {
+	if dir == "." {
+		return "the root"
+	}
+	return dir
+}
+
+// packageManager is the one whose lock file sits in dir or above.
+func packageManager(fsys fs.FS, dir string) string {
+	for d := dir; ; d = path.Dir(d) {
+		for _, pm := range [][2]string{{"yarn.lock", "yarn"}, {"pnpm-lock.yaml", "pnpm"}, {"bun.lockb", "bun"}, {"bun.lock", "bun"}, {"package-lock.json", "npm"}} {
+			if exists(fsys, path.Join(d, pm[0])) {
+				return pm[1]
+			}
+		}
+		if d == "." {
+			return "npm"
+		}
+	}
+}
+
+// gitignores answers whether git leaves a path out, from the .gitignore
+// files in its directory and above: patterns without a slash match a
+// name at any depth, others are anchored where the file is; a trailing
+// slash matches directories; "!" re-includes; "**" is taken as any
+// number of directories. Global and .git/info/exclude rules are not read.
+type gitignores struct {
+	fsys  fs.FS
+	files map[string][]ignoreRule
+}
+
+type ignoreRule struct {
+	pattern string
+	neg     bool
+	dirOnly bool
+	at      string
+}
+
+func newGitignores(fsys fs.FS) *gitignores {
+	return &gitignores{fsys: fsys, files: map[string][]ignoreRule{}}
+}
+
+func (g *gitignores) rules(dir string) []ignoreRule {
+	if r, ok := g.files[dir]; ok {
+		return r
+	}
+	var rules []ignoreRule
+	name := path.Join(dir, ".gitignore")
+	data, err := projfs.ReadFile(g.fsys, name)
+	if err == nil {
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimRight(line, "\r")
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			r := ignoreRule{at: fmt.Sprintf("%s:%d", name, i+1)}
+			line = strings.TrimRight(line, " ")
+			if r.neg = strings.HasPrefix(line, "!"); r.neg {
+				line = line[1:]
+			}
+			if r.dirOnly = strings.HasSuffix(line, "/"); r.dirOnly {
+				line = strings.TrimSuffix(line, "/")
+			}
+			if !strings.Contains(line, "/") || strings.HasPrefix(line, "**/") {
+				line = "**/" + strings.TrimPrefix(line, "**/")
+			}
+			r.pattern = strings.TrimPrefix(line, "/")
+			rules = append(rules, r)
+		}
+	}
+	g.files[dir] = rules
+	return rules
+}
+
+// match returns the rule that decides about p (relative to the root),
+// nil when none does.
+func (g *gitignores) match(p string) *ignoreRule {
+	var decided *ignoreRule
+	// A directory left out leaves out what is inside: check p's
+	// ancestors first, then p.
+	elems := strings.Split(p, "/")
+	for n := 1; n <= len(elems); n++ {
+		sub := strings.Join(elems[:n], "/")
+		isDir := n < len(elems)
+		for d := 0; d < n; d++ {
+			dir := strings.Join(elems[:d], "/")
+			if dir == "" {
+				dir = "."
+			}
+			rel := strings.Join(elems[d:n], "/")
+			for _, r := range g.rules(dir) {
+				if r.dirOnly && !isDir && !g.isDir(sub) {
+					continue
+				}
+				if globMatch(r.pattern, rel) {
+					r := r
+					decided = &r
+				}
+			}
+		}
+		if decided != nil && !decided.neg && isDir {
+			return decided // git does not look inside an ignored directory
+		}
+	}
+	return decided
+}
+
+func (g *gitignores) isDir(p string) bool {
+	fi, err := fs.Stat(g.fsys, p)
+	return err == nil && fi.IsDir()
+}
+
+func (g *gitignores) ignored(p string) bool {
+	r := g.match(p)
+	return r != nil && !r.neg
+}
+
+// why names the .gitignore line that leaves p out.
+func (g *gitignores) why(p string) string {
+	if r := g.match(p); r != nil {
+		return r.at
+	}
+	return ".gitignore"
+}
+
+// globMatch matches a slash-separated path against a gitignore pattern
+// in which "**/" stands for any number of directories.
+func globMatch(pattern, p string) bool {
+	if rest, ok := strings.CutPrefix(pattern, "**/"); ok {
+		elems := strings.Split(p, "/")
+		for i := range elems {
+			if globMatch(rest, strings.Join(elems[i:], "/")) {
+				return true
+			}
+		}
+		return false
+	}
+	ok, err := path.Match(pattern, p)
+	return err == nil && ok
 }

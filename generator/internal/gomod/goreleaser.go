@@ -98,8 +98,27 @@ func stripComment(s string) string {
 
 // buildsLdflags returns every string under builds[].ldflags.
 func buildsLdflags(name, src string) ([]string, error) {
-	lines := yamlLines(src)
 	var values []string
+	for _, b := range buildItems(src) {
+		v, _, err := itemList(name, b.lines, b.keyIndent, "ldflags")
+		if err != nil {
+			return nil, err
+		}
+		values = append(values, v...)
+	}
+	return values, nil
+}
+
+// buildItem is one item of the top-level builds sequence.
+type buildItem struct {
+	lines     []yamlLine
+	keyIndent int
+}
+
+// buildItems returns the items of the top-level builds: sequence.
+func buildItems(src string) []buildItem {
+	lines := yamlLines(src)
+	var items []buildItem
 	for i := 0; i < len(lines); i++ {
 		if lines[i].indent != 0 || !isKey(lines[i].text, "builds") {
 			continue
@@ -123,29 +142,80 @@ func buildsLdflags(name, src string) ([]string, error) {
 			}
 			item := []yamlLine{{num: l.num, indent: keyIndent, text: strings.TrimSpace(strings.TrimPrefix(l.text, "-"))}}
 			item = append(item, block[j+1:itemEnd]...)
-			v, err := itemLdflags(name, item, keyIndent)
-			if err != nil {
-				return nil, err
-			}
-			values = append(values, v...)
+			items = append(items, buildItem{lines: item, keyIndent: keyIndent})
 			j = itemEnd - 1
 		}
 		i = end - 1
 	}
-	return values, nil
+	return items
+}
+
+// goreleaserTags returns the build tags of the first goreleaser config's
+// builds for Linux (goos lists linux, or is absent): the tags every one of
+// them sets, and where they are, "" when no Linux build sets tags. Tags in
+// a build's flags (-tags=a,b) count too.
+func goreleaserTags(fsys fs.FS) ([]string, string, error) {
+	for _, name := range goreleaserFiles {
+		data, err := projfs.ReadFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if _, ok := projfs.Skipped(err); ok {
+			continue // goreleaserLdflags warned
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", name, err)
+		}
+		var sets [][]string
+		at := ""
+		for _, b := range buildItems(string(data)) {
+			goos, found, err := itemList(name, b.lines, b.keyIndent, "goos")
+			if err != nil {
+				return nil, "", err
+			}
+			if found && !slices.Contains(goos, "linux") {
+				continue
+			}
+			tags, found, err := itemList(name, b.lines, b.keyIndent, "tags")
+			if err != nil {
+				return nil, "", err
+			}
+			flags, _, err := itemList(name, b.lines, b.keyIndent, "flags")
+			if err != nil {
+				return nil, "", err
+			}
+			for _, f := range flags {
+				for _, w := range splitQuoted(f) {
+					if v, ok := strings.CutPrefix(strings.TrimPrefix(strings.TrimPrefix(w, "-"), "-"), "tags="); ok {
+						tags, found = append(tags, v), true
+					}
+				}
+			}
+			if found && at == "" {
+				at = fmt.Sprintf("%s:%d", name, b.lines[0].num)
+			}
+			sets = append(sets, splitTags(tags))
+		}
+		if at == "" {
+			return nil, "", nil
+		}
+		return intersect(sets), at, nil
+	}
+	return nil, "", nil
 }
 
 func isKey(text, key string) bool {
 	return text == key+":" || strings.HasPrefix(text, key+": ")
 }
 
-// itemLdflags reads the ldflags key of one builds[] item.
-func itemLdflags(name string, item []yamlLine, keyIndent int) ([]string, error) {
+// itemList reads a key of one builds[] item whose value is a string or a
+// sequence of strings; found is false when the item lacks the key.
+func itemList(name string, item []yamlLine, keyIndent int, key string) (values []string, found bool, err error) {
 	for k, l := range item {
-		if l.indent != keyIndent || !isKey(l.text, "ldflags") {
+		if l.indent != keyIndent || !isKey(l.text, key) {
 			continue
 		}
-		inline := strings.TrimSpace(strings.TrimPrefix(l.text, "ldflags:"))
+		inline := strings.TrimSpace(strings.TrimPrefix(l.text, key+":"))
 		rest := item[k+1:]
 		switch {
 		case strings.HasPrefix(inline, "["):
@@ -156,7 +226,8 @@ func itemLdflags(name string, item []yamlLine, keyIndent int) ([]string, error) 
 				}
 				flow += " " + r.text
 			}
-			return flowSequence(name, l.num, flow)
+			v, err := flowSequence(name, l.num, flow)
+			return v, true, err
 		case inline == "|" || inline == "|-" || inline == ">" || inline == ">-":
 			var parts []string
 			for _, r := range rest {
@@ -165,12 +236,11 @@ func itemLdflags(name string, item []yamlLine, keyIndent int) ([]string, error) 
 				}
 				parts = append(parts, r.text)
 			}
-			return []string{strings.Join(parts, " ")}, nil
+			return []string{strings.Join(parts, " ")}, true, nil
 		case inline != "":
 			s, err := scalar(name, l.num, inline)
-			return []string{s}, err
+			return []string{s}, true, err
 		}
-		var values []string
 		for _, r := range rest {
 			if r.indent < keyIndent || (r.indent == keyIndent && !strings.HasPrefix(r.text, "-")) {
 				break
@@ -180,13 +250,13 @@ func itemLdflags(name string, item []yamlLine, keyIndent int) ([]string, error) 
 			}
 			s, err := scalar(name, r.num, strings.TrimSpace(r.text[2:]))
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
 			values = append(values, s)
 		}
-		return values, nil
+		return values, true, nil
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
 func flowSequence(name string, line int, s string) ([]string, error) {
@@ -409,4 +479,35 @@ func quoteLdflag(w string) (string, bool) {
 		return `"` + w + `"`, true
 	}
 	return "", false
+}
+
+// splitTags splits -tags values ("a,b", "a b") into sorted, unique tags.
+func splitTags(values []string) []string {
+	var tags []string
+	for _, v := range values {
+		for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			tags = append(tags, t)
+		}
+	}
+	return sortedUnique(tags)
+}
+
+// intersect returns the strings every one of the sorted sets holds.
+func intersect(sets [][]string) []string {
+	if len(sets) == 0 {
+		return nil
+	}
+	var out []string
+	for _, s := range sets[0] {
+		all := true
+		for _, other := range sets[1:] {
+			if !slices.Contains(other, s) {
+				all = false
+			}
+		}
+		if all {
+			out = append(out, s)
+		}
+	}
+	return out
 }

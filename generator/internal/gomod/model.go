@@ -17,24 +17,49 @@ import (
 // Options are detection's choices.
 type Options struct {
 	Default string // the package to expose as packages.default; "" picks one
+	// EmbedProvided are //go:embed paths a build step outside Go makes
+	// that the user provides (nixgen.toml's [go] embed-provided): their
+	// absence is a warning, not an error.
+	EmbedProvided []string
 }
 
 // Detect reads the Go module in fsys into the model. It runs nothing: the
 // vendorHash is resolve's job.
 func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
-	g, err := Scan(fsys)
+	g, err := scanTagged(fsys, nil)
 	if err != nil {
-		var werr *WorkError
-		if errors.As(err, &werr) {
-			return nil, &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
-				Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
-		}
-		var in *diag.InputError
-		if errors.As(err, &in) {
-			return nil, err
-		}
-		return nil, &diag.InputError{Msg: err.Error(), Err: err}
+		return nil, scanError(err)
 	}
+	p, err := project(fsys, opts, g, nil)
+	if err != nil || len(p.Go.Tags) == 0 {
+		return p, err
+	}
+	// The build tags can change which files build: read the module again
+	// with them.
+	if g, err = scanTagged(fsys, p.Go.Tags); err != nil {
+		return nil, scanError(err)
+	}
+	return project(fsys, opts, g, p.Go.Tags)
+}
+
+// scanError is a Scan error as an input error.
+func scanError(err error) error {
+	var werr *WorkError
+	if errors.As(err, &werr) {
+		return &diag.InputError{File: "go.work", Line: werr.Line, Col: werr.Col, Msg: werr.Reason,
+			Hint: "run nixgen in the module's own directory, or add replace directives to go.mod for the workspace modules it needs"}
+	}
+	var in *diag.InputError
+	if errors.As(err, &in) {
+		return err
+	}
+	return &diag.InputError{Msg: err.Error(), Err: err}
+}
+
+// project is the model of the scanned module g. tags, when not nil, are
+// the build tags g was read with.
+func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Project, error) {
+	var err error
 	p := &model.Project{
 		Language: model.Go,
 		Name:     moduleName(g.ModulePath),
@@ -65,10 +90,17 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		p.Warnings = append(p.Warnings, "no LICENSE file nixgen could identify; meta.license is left out")
 	}
 
-	// One package per main package; examples/ are not built by default.
+	// One package per program; examples, test programs and plugins are
+	// left out of the packages and the checks.
 	server := ""
+	var leftOut []string
+	why := map[string]string{}
 	for _, m := range g.Mains {
-		if m.Dir == "examples" || strings.HasPrefix(m.Dir, "examples/") {
+		if m.LeftOut != "" {
+			if _, ok := why[m.LeftOutDir]; !ok {
+				leftOut = append(leftOut, m.LeftOutDir)
+				why[m.LeftOutDir] = m.LeftOut
+			}
 			continue
 		}
 		p.Packages = append(p.Packages, model.Package{
@@ -80,33 +112,51 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	}
 	sort.Slice(p.Packages, func(i, j int) bool { return p.Packages[i].Name < p.Packages[j].Name })
 	if len(p.Packages) == 0 {
-		return nil, &diag.InputError{File: "go.mod", Msg: "no main package: nixgen packages programs and services, and this module is a library",
+		msg := "no main package: nixgen packages programs and services, and this module is a library"
+		if len(leftOut) > 0 {
+			msg = "no main package but examples, test programs or plugins (" + strings.Join(leftOut, ", ") + "): nixgen packages programs and services"
+		}
+		return nil, &diag.InputError{File: "go.mod", Msg: msg,
 			Hint: "run nixgen in a module with a `package main` (the root or cmd/NAME)"}
+	}
+	for _, dir := range model.Outermost(leftOut) {
+		p.Go.LeftOut = append(p.Go.LeftOut, model.GoLeftOut{Dir: dir, Why: why[dir]})
 	}
 	if p.Default, err = chooseDefault(p, opts.Default, server); err != nil {
 		return nil, err
 	}
 
-	// Version stamping and goreleaser's ldflags.
+	// The tags and -X values of the default command's builds. Tags can
+	// change which files build: then the module is read again with them.
+	build := decideBuild(g, mainNamed(g, p.Default))
+	if tags != nil {
+		build.Tags = tags
+	}
+
+	// Version stamping: goreleaser's ldflags, then the build scripts'.
 	flags := []string{"-s", "-w"}
 	seen := map[string]bool{"-s": true, "-w": true}
-	for _, f := range g.Ldflags {
+	for _, f := range append(g.Ldflags, build.Xflags...) {
 		if !seen[f] {
 			seen[f] = true
 			flags = append(flags, f)
 		}
 	}
+	p.Go.Tags, p.Go.BuildFrom = build.Tags, build.From
+	p.Warnings = append(p.Warnings, build.Warnings...)
 	if g.VersionVar != "" && !strings.Contains(strings.Join(flags, " "), g.VersionVar+"=") {
 		flags = append(flags, "-X "+g.VersionVar+"="+model.VersionPlaceholder)
 	}
 	p.Go.Ldflags = flags
 
 	// Files the build reads besides *.go, go.mod and go.sum.
-	embeds, err := Embeds(fsys)
+	embeds, warnings, err := embeds(fsys, g.Embeds, opts.EmbedProvided, g.Scripts)
 	if err != nil {
 		return nil, err
 	}
+	p.Warnings = append(p.Warnings, warnings...)
 	sources := append(embeds, g.LocalReplaces...)
+	sources = append(sources, g.OtherSources...)
 	testdata, err := testdataDirs(fsys)
 	if err != nil {
 		return nil, err
@@ -116,8 +166,25 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 		sources = append(sources, "vendor")
 	}
 	p.Sources = model.Outermost(sources)
-	if g.Cgo {
-		p.Native.BuildInputs = model.SortStrings(append([]string(nil), g.CgoNative...))
+	// What C the build needs: the module's own cgo directives, and its
+	// dependencies' when vendor/ holds them (else resolve reads them from
+	// `go mod vendor`'s tree; Native maps both).
+	p.Go.CLibs, p.Go.Imports = g.CLibs, g.Imports
+	p.SkipTests = g.SkipTests
+	switch {
+	case g.Vendored:
+		vendor, err := fs.Sub(fsys, "vendor")
+		if err != nil {
+			return nil, err
+		}
+		deps, warnings, err := ReadDependencies(vendor, "vendor", p.Go)
+		if err != nil {
+			return nil, err
+		}
+		p.Go.Deps = deps
+		p.Warnings = append(p.Warnings, warnings...)
+	case g.NoRequirements && len(g.LocalReplaces) == 0:
+		p.Go.Deps = &model.GoDeps{} // nothing outside the module
 	}
 
 	// The address wiring, for the module; listeners set only in the
@@ -199,6 +266,16 @@ func testdataDirs(fsys fs.FS) ([]string, error) {
 		return nil
 	})
 	return dirs, err
+}
+
+// mainNamed returns the command of that name.
+func mainNamed(g *Project, name string) Main {
+	for _, m := range g.Mains {
+		if m.Name == name && m.LeftOut == "" {
+			return m
+		}
+	}
+	return Main{}
 }
 
 // surface is what the Go analysis read of the default command's runtime

@@ -1,6 +1,7 @@
 package gomod
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"go/build"
@@ -22,6 +23,12 @@ type pkg struct {
 	Files      []string // non-test .go files that build, relative to the root, sorted
 	CgoFiles   []string // the subset of Files that import "C"
 	Imports    []string // imports of Files, sorted
+	// Embeds are the //go:embed patterns of Files, in file order.
+	Embeds []embedPattern
+	// Other are the files besides Go's the package compiles: C, C++,
+	// Objective-C and Fortran sources, headers, assembly, .syso objects
+	// and SWIG files, relative to the root, sorted.
+	Other []string
 }
 
 // buildContext evaluates build constraints the way buildGoModule's default
@@ -78,9 +85,9 @@ func buildContext(fsys fs.FS, warn func(string)) *build.Context {
 // the root except vendor/, testdata/, names starting with "." or "_" (the
 // go command's own rules) and nested modules (directories with a go.mod).
 // The result is sorted by Dir.
-func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, error) {
-	ctx := buildContext(fsys, warn)
+func loadPackages(fsys fs.FS, ctx *build.Context, modulePath string) ([]*pkg, []testDir, error) {
 	var pkgs []*pkg
+	var tests []testDir
 	err := fs.WalkDir(fsys, ".", func(dir string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
@@ -107,6 +114,14 @@ func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, err
 		if err != nil && !strings.HasPrefix(err.Error(), "use of cgo in test ") {
 			return packageError(dir, err)
 		}
+		if len(bp.TestGoFiles)+len(bp.XTestGoFiles) > 0 {
+			t := testDir{Dir: dir}
+			for _, f := range slices.Concat(bp.TestGoFiles, bp.XTestGoFiles) {
+				t.Files = append(t.Files, path.Join(dir, f))
+			}
+			slices.Sort(t.Files)
+			tests = append(tests, t)
+		}
 		if len(bp.GoFiles)+len(bp.CgoFiles) == 0 {
 			return nil // tests only
 		}
@@ -123,17 +138,39 @@ func loadPackages(fsys fs.FS, modulePath string, warn func(string)) ([]*pkg, err
 			p.Files = append(p.Files, path.Join(dir, f))
 			p.CgoFiles = append(p.CgoFiles, path.Join(dir, f))
 		}
+		for _, list := range [][]string{bp.CFiles, bp.CXXFiles, bp.MFiles, bp.HFiles, bp.FFiles, bp.SFiles, bp.SwigFiles, bp.SwigCXXFiles, bp.SysoFiles} {
+			for _, f := range list {
+				p.Other = append(p.Other, path.Join(dir, f))
+			}
+		}
 		slices.Sort(p.Files)
 		slices.Sort(p.CgoFiles)
+		slices.Sort(p.Other)
+		for pattern, positions := range bp.EmbedPatternPos {
+			for _, pos := range positions {
+				p.Embeds = append(p.Embeds, embedPattern{Pattern: pattern, Dir: dir, Pos: pos})
+			}
+		}
+		slices.SortFunc(p.Embeds, func(a, b embedPattern) int {
+			return cmp.Or(strings.Compare(a.Pos.Filename, b.Pos.Filename), a.Pos.Line-b.Pos.Line, a.Pos.Column-b.Pos.Column)
+		})
 		slices.Sort(p.Imports)
 		pkgs = append(pkgs, p)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortFunc(pkgs, func(a, b *pkg) int { return strings.Compare(a.Dir, b.Dir) })
-	return pkgs, nil
+	slices.SortFunc(tests, func(a, b testDir) int { return strings.Compare(a.Dir, b.Dir) })
+	return pkgs, tests, nil
+}
+
+// testDir is a directory of the module with tests: its _test.go files
+// (the package's and the external test package's) that build, sorted.
+type testDir struct {
+	Dir   string
+	Files []string
 }
 
 // packageError turns a go/build error into one that names the directory

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,9 +29,8 @@ type Project struct {
 	GoVersion  string // go line of go.mod, e.g. "1.22.3"; "" when absent
 	Toolchain  string // toolchain line of go.mod, e.g. "go1.22.5"; "" when absent
 
-	// Mains lists every main package of the module, sorted by Dir. It
-	// includes commands below an "examples" directory, which
-	// buildGoModule skips unless subPackages names them.
+	// Mains lists every main package of the module, sorted by Dir,
+	// including the ones that are not its programs (Main.LeftOut).
 	Mains []Main
 
 	// LocalReplaces are the go.mod replace targets that are directories
@@ -38,13 +38,28 @@ type Project struct {
 	// sorted. `go mod vendor` copies them into vendor/ like any module.
 	LocalReplaces []string
 
-	// Cgo is true when the build needs cgo: a non-test file of the module
-	// imports "C" (for linux/amd64 with cgo on), or the module imports a
-	// package that only works with cgo (see CgoNative).
-	Cgo bool
-	// CgoNative are the nixpkgs attributes the cgo packages the module
-	// imports link against, sorted, e.g. ["sqlite"].
-	CgoNative []string
+	// Cgo is true when a non-test file of the module's built packages
+	// imports "C" (for linux/amd64 with cgo on); CLibs are the C libraries
+	// their #cgo directives name. Imports are the packages outside the
+	// module (the standard library left out) they import, sorted.
+	Cgo     bool
+	CLibs   model.CLibs
+	Imports []string
+
+	// Embeds are the //go:embed patterns of the built packages; Scripts
+	// the commands of the project's build scripts (Makefile, Dockerfiles,
+	// workflows).
+	Embeds  []embedPattern
+	Scripts []scriptCommand
+
+	// SkipTests are the tests that cannot pass in the Nix sandbox (they
+	// need the network, DNS, Docker or a database), sorted by name.
+	SkipTests []model.SkippedTest
+
+	// OtherSources are the files and directories besides Go's that the
+	// packages compile (C sources, headers, assembly, .syso objects, paths
+	// their #cgo flags name), relative to the root, sorted.
+	OtherSources []string
 
 	// Vendored is true when the source carries vendor/modules.txt (and
 	// .gitignore does not exclude vendor/): buildGoModule then needs
@@ -69,6 +84,16 @@ type Project struct {
 	// emit as a Nix interpolation, not as an escaped string.
 	Ldflags []string
 
+	// Builds are the go build and go install commands of the project's
+	// Makefile, Dockerfiles and workflows; LdflagsVars the linker flags
+	// they assign to variables. GoreleaserTags are the tags goreleaser's
+	// Linux builds share, read at GoreleaserTagsAt ("" when none sets
+	// tags).
+	Builds           []goBuild
+	LdflagsVars      []ldflagsAssignment
+	GoreleaserTags   []string
+	GoreleaserTagsAt string
+
 	// VersionVar is the -X target for the version, e.g. "main.version" or
 	// "example.com/app/internal/buildinfo.Version"; "" when none.
 	VersionVar string
@@ -91,6 +116,14 @@ type Main struct {
 	Dir    string // slash-separated directory relative to the root: "." or "cmd/foo"
 	Name   string // binary name as `go install` names it
 	Server bool   // this command looks like a network server
+	// Vars are the package-level variables -X can set in the command
+	// ("main.version", "example.com/app/internal/build.Commit"), sorted;
+	// Deps the packages outside the module it imports, sorted.
+	Vars, Deps []string
+	// LeftOut says why this is not one of the module's programs (an
+	// example, a test program, a plugin), "" when it is; LeftOutDir is the
+	// directory to leave out with it.
+	LeftOut, LeftOutDir string
 	// Surface is what the command offers and needs at run time; nil
 	// when it is not a server.
 	Surface *model.Surface
@@ -105,7 +138,10 @@ var ErrNoGoMod = errors.New("go.mod: not found at the root: not a Go module")
 // *WorkError when a go.work makes the module unbuildable by
 // buildGoModule, and a *diag.InputError, a modfile error or a Go syntax
 // error (all of the form "go.mod:3:1: ...") when a file is malformed.
-func Scan(fsys fs.FS) (*Project, error) {
+func Scan(fsys fs.FS) (*Project, error) { return scanTagged(fsys, nil) }
+
+// scanTagged is Scan for a build with these tags.
+func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 	data, err := projfs.ReadFile(fsys, "go.mod")
 	if errors.Is(err, fs.ErrNotExist) {
 		if werr := workspaceOnly(fsys); werr != nil {
@@ -153,22 +189,59 @@ func Scan(fsys fs.FS) (*Project, error) {
 	}
 
 	warn := func(w string) { p.Warnings = append(p.Warnings, w) }
-	pkgs, err := loadPackages(fsys, p.ModulePath, warn)
+	ctx := buildContext(fsys, warn)
+	ctx.BuildTags = tags
+	pkgs, tests, err := loadPackages(fsys, ctx, p.ModulePath)
 	if err != nil {
 		return nil, err
 	}
+	pluginHost := slices.ContainsFunc(pkgs, func(pk *pkg) bool { return slices.Contains(pk.Imports, "plugin") })
 	for _, pkg := range pkgs {
-		if pkg.Name == "main" {
-			p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath)})
+		if pkg.Name != "main" {
+			continue
+		}
+		dir, why, err := leftOut(fsys, pkg, pluginHost)
+		if err != nil {
+			return nil, err
+		}
+		p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath), LeftOut: why, LeftOutDir: dir})
+	}
+	pkgs = built(pkgs, p.Mains)
+	if p.Cgo, p.CLibs, err = cgoNeeds(fsys, ctx, pkgs); err != nil {
+		return nil, err
+	}
+	for _, pk := range pkgs {
+		for _, imp := range pk.Imports {
+			if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && !strings.HasPrefix(imp+"/", p.ModulePath+"/") {
+				p.Imports = append(p.Imports, imp)
+			}
 		}
 	}
-	p.Cgo, p.CgoNative = cgoNeeds(pkgs)
+	p.Imports = sortedUnique(p.Imports)
+	if p.OtherSources, err = otherSources(fsys, ctx, pkgs, warn); err != nil {
+		return nil, err
+	}
+	for _, pk := range pkgs {
+		p.Embeds = append(p.Embeds, pk.Embeds...)
+	}
+	var testWarnings []string
+	if p.SkipTests, testWarnings, err = sandboxTests(fsys, tests, pkgs, p.Mains); err != nil {
+		return nil, err
+	}
+	p.Warnings = append(p.Warnings, testWarnings...)
 	if err := analyseCommands(fsys, p, pkgs); err != nil {
 		return nil, err
 	}
 	if p.Ldflags, err = goreleaserLdflags(fsys, warn); err != nil {
 		return nil, err
 	}
+	if p.GoreleaserTags, p.GoreleaserTagsAt, err = goreleaserTags(fsys); err != nil {
+		return nil, err
+	}
+	if p.Scripts, err = buildScripts(fsys, warn); err != nil {
+		return nil, err
+	}
+	p.Builds, p.LdflagsVars = goBuilds(p.Scripts)
 	if p.License, err = detectLicense(fsys, warn); err != nil {
 		return nil, err
 	}

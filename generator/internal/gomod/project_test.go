@@ -37,6 +37,7 @@ func TestDetectFixtures(t *testing.T) {
 				{Dir: "cmd/migrate", Name: "migrate"},
 			},
 			Requires:   []string{"github.com/google/uuid", "golang.org/x/sync"},
+			Imports:    []string{"github.com/google/uuid", "golang.org/x/sync/errgroup"},
 			Ldflags:    []string{"-s", "-w", "-X github.com/example/twocmds/internal/buildinfo.Version=${version}"},
 			VersionVar: "github.com/example/twocmds/internal/buildinfo.Version",
 			License:    "Apache-2.0",
@@ -46,7 +47,7 @@ func TestDetectFixtures(t *testing.T) {
 			ModulePath: "example.com/notes", GoVersion: "1.22",
 			Mains:    []Main{{Dir: ".", Name: "notes"}},
 			Requires: []string{"github.com/mattn/go-sqlite3"},
-			Cgo:      true,
+			Imports:  []string{"github.com/mattn/go-sqlite3"},
 			License:  "ISC",
 		},
 		"go-vendored": {
@@ -54,6 +55,7 @@ func TestDetectFixtures(t *testing.T) {
 			Mains:      []Main{{Dir: ".", Name: "fetchall"}},
 			Vendored:   true,
 			Requires:   []string{"golang.org/x/sync"},
+			Imports:    []string{"golang.org/x/sync/errgroup"},
 			VersionVar: "main.Version",
 			License:    "Unlicense",
 		},
@@ -312,64 +314,39 @@ func TestDetectWork(t *testing.T) {
 	}
 }
 
-func TestCgoNeeds(t *testing.T) {
-	withImport := func(imp string) map[string]string {
-		return map[string]string{
-			"go.mod":  "module example.com/x\n",
-			"main.go": "package main\n\nimport _ \"" + imp + "\"\n\nfunc main() {}\n",
-		}
+func TestLeftOutMains(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"go.mod":                          "module example.com/app\n\ngo 1.22\n",
+		"main.go":                         "package main\n\nimport _ \"example.com/app/loader\"\n\nvar Version = \"dev\"\n\nfunc main() {}\n",
+		"loader/loader.go":                "package loader\n\nimport _ \"plugin\"\n",
+		"cmd/admin/main.go":               "package main\n\nfunc main() {}\n",
+		"cmd/hooks/main.go":               "package main\n\nfunc Hook() {}\n\nfunc main() {}\n",
+		"examples/hello/main.go":          "package main\n\nfunc main() {}\n",
+		"docs/example/main.go":            "package main\n\nfunc main() {}\n",
+		"test/e2e/main.go":                "package main\n\nfunc main() {}\n",
+		"plugin/testing/broken/x/main.go": "package main\n\nfunc main() { panic(1) }\n",
+		"plugin/noop/noop.go":             "package main\n\nfunc New() {}\n",
+		"internal/testing/fake/fake.go":   "package fake\n",
+	})
+	p, err := Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, row := range cgoPackages {
-		t.Run(row.ImportPath, func(t *testing.T) {
-			p, err := Scan(mapFS(withImport(row.ImportPath)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !p.Cgo || !cmp.Equal(p.CgoNative, row.Attrs) {
-				t.Errorf("Cgo, CgoNative = %v, %v; want true, %v", p.Cgo, p.CgoNative, row.Attrs)
-			}
-		})
+	got := map[string]string{}
+	for _, m := range p.Mains {
+		got[m.Dir] = m.LeftOutDir + ": " + m.LeftOut
 	}
-	for name, tc := range map[string]struct {
-		files map[string]string
-		cgo   bool
-		attrs []string
-	}{
-		"subpackage":  {files: withImport("github.com/google/gopacket/pcap"), cgo: true, attrs: []string{"libpcap"}},
-		"sibling":     {files: withImport("github.com/google/gopacket/layers")},
-		"prefix only": {files: withImport("github.com/mattn/go-sqlite3x")},
-		"import C": {files: map[string]string{
-			"go.mod": "module example.com/x\n",
-			"c.go":   "package x\n\n// #include <stdio.h>\nimport \"C\"\n",
-		}, cgo: true},
-		"import C on darwin only": {files: map[string]string{
-			"go.mod":      "module example.com/x\n",
-			"c_darwin.go": "package x\n\nimport \"C\"\n",
-			"x.go":        "package x\n",
-		}},
-		"import C in a test": {files: map[string]string{
-			"go.mod":    "module example.com/x\n",
-			"x.go":      "package x\n",
-			"c_test.go": "package x\n\nimport \"C\"\n",
-		}},
-		"two rows": {files: map[string]string{
-			"go.mod": "module example.com/x\n",
-			"a/a.go": "package a\n\nimport _ \"github.com/pebbe/zmq4\"\n",
-			"b/b.go": "package b\n\nimport (\n\t_ \"github.com/seccomp/libseccomp-golang\"\n)\n",
-		}, cgo: true, attrs: []string{"libseccomp", "zeromq"}},
-		"bundled sqlite: cgo, no library": {files: map[string]string{
-			"go.mod": "module example.com/x\n",
-			"b/b.go": "package b\n\nimport _ \"github.com/mattn/go-sqlite3\"\n",
-		}, cgo: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			p, err := Scan(mapFS(tc.files))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p.Cgo != tc.cgo || !cmp.Equal(p.CgoNative, tc.attrs) {
-				t.Errorf("Cgo, CgoNative = %v, %v; want %v, %v", p.Cgo, p.CgoNative, tc.cgo, tc.attrs)
-			}
-		})
+	want := map[string]string{
+		".":                       ": ",
+		"cmd/admin":               ": ",
+		"cmd/hooks":               "cmd/hooks: a plugin (the module loads plugins, and this package main exports func Hook)",
+		"docs/example":            "docs/example: an example (in example/)",
+		"examples/hello":          "examples: an example (in examples/)",
+		"plugin/noop":             "plugin/noop: a plugin or shared library (package main without func main)",
+		"plugin/testing/broken/x": "plugin/testing: a test program (in testing/)",
+		"test/e2e":                "test: a test program (in test/)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("left out (-want +got):\n%s", diff)
 	}
 }

@@ -151,9 +151,14 @@ type GoInfo struct {
 	VendorNull bool   // vendorHash = null (committed vendor/ or no requirements)
 	HashGo     string // Go minor version VendorHash was computed with, e.g. "1.26"
 	Ldflags    []string
-	Cgo        bool
-	Work       bool // go.work in the source, ignored with GOWORK=off
-	HasGoSum   bool
+	// Tags are the build tags (buildGoModule's tags), sorted. BuildFrom
+	// says where the tags and the -X values besides goreleaser's were
+	// read ("-X main.Mode=prod: Makefile:12"), for a comment.
+	Tags      []string
+	BuildFrom []string
+	Cgo       bool
+	Work      bool // go.work in the source, ignored with GOWORK=off
+	HasGoSum  bool
 	// LocalReplaces are go.mod's replace targets that are directories in
 	// the project, whose go.mod files decide the vendor tree too.
 	LocalReplaces []string
@@ -164,6 +169,42 @@ type GoInfo struct {
 	// Toolchain is the nixpkgs Go attribute the build uses, e.g.
 	// "go_1_26"; "" for pkgs.go. ToolchainWhy says why, for a comment.
 	Toolchain, ToolchainWhy string
+	// CLibs are the C libraries the cgo directives of the module's own
+	// packages name. Deps is what those of the dependency packages the
+	// build compiles name; nil when their sources were not read.
+	CLibs CLibs
+	Deps  *GoDeps
+	// Imports are the packages outside the module (the standard library
+	// left out) the module's built packages import, sorted.
+	Imports []string
+	// LeftOut are the module's directories of main packages that are not
+	// its programs (examples, test programs, plugins): no package builds
+	// them, and the tests and vet checks leave them out. Sorted by Dir, no
+	// directory inside another.
+	LeftOut []GoLeftOut
+}
+
+// CLibs are the C libraries cgo directives ask for.
+type CLibs struct {
+	PkgConfig []string // the modules of #cgo pkg-config lines, sorted
+	Libs      []string // the -l libraries of #cgo LDFLAGS lines, sorted
+	// At is where each was first named ("pkg-config taglib", "-ltag" ->
+	// "tag.go:12"), for warnings; nil when not known.
+	At map[string]string
+}
+
+// GoDeps is what the dependency packages of a Go build need from C, read
+// from their cgo directives (in vendor/, or the tree `go mod vendor`
+// makes).
+type GoDeps struct {
+	Cgo bool // one of them compiles with cgo
+	CLibs
+}
+
+// GoLeftOut is a directory of a Go module the build leaves out, and why.
+type GoLeftOut struct {
+	Dir string // slash-separated, relative to the module root
+	Why string // e.g. "an example (in examples/)"
 }
 
 // SortStrings sorts ss and removes duplicates, returning the result.

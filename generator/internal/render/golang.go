@@ -1,6 +1,8 @@
 package render
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/escape"
@@ -17,13 +19,23 @@ type goView struct {
 	VendorComment                   []string
 	VendorHash                      string
 	Ldflags                         nixList
+	BuildFrom                       []string // comment lines: where tags and -X values were read
+	Tags                            nixList
 	Env, CommonArgs                 []binding
 	Commands                        []goCommandView
 	DefaultCommand                  string
 	Apps                            []appView
 	TestsPname, VetPname            string
-	Formatter                       string
-	Systems                         nixList
+	// LeftOutComment and ExcludedPackages: the directories checks.tests
+	// leaves out; VetPackages the packages checks.vet vets.
+	LeftOutComment   []string
+	ExcludedPackages nixList
+	VetPackages      string
+	// SkipComment and CheckFlags: the tests checks.tests leaves out.
+	SkipComment []string
+	CheckFlags  nixList
+	Formatter   string
+	Systems     nixList
 	serviceView
 }
 
@@ -85,6 +97,15 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		flags = append(flags, ldflag(f))
 	}
 	v.Ldflags = nixList{Items: flags}
+	for _, t := range g.Tags {
+		v.Tags.Items = append(v.Tags.Items, escape.NixString(t))
+	}
+	if len(g.BuildFrom) > 0 {
+		v.BuildFrom = append(v.BuildFrom, "As the project's own builds set them:")
+		for _, f := range g.BuildFrom {
+			v.BuildFrom = append(v.BuildFrom, escape.NixComment("  "+f))
+		}
+	}
 
 	cgo := "0"
 	if g.Cgo {
@@ -98,8 +119,8 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	if len(p.Native.NativeBuildInputs) > 0 {
 		v.CommonArgs = append(v.CommonArgs, binding{Name: "nativeBuildInputs", Value: nixList{Items: prefixed("pkgs.", p.Native.NativeBuildInputs)}})
 	}
-	if len(p.Native.BuildInputs) > 0 {
-		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildInputs", Value: nixList{Items: prefixed("pkgs.", p.Native.BuildInputs)}})
+	if inputs, ok := platformInputs(p.Native); ok {
+		v.CommonArgs = append(v.CommonArgs, binding{Name: "buildInputs", Value: inputs})
 	}
 
 	for _, pkg := range p.Packages {
@@ -124,6 +145,15 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		v.Apps = append(v.Apps, appView{Name: escape.NixAttrName(pkg.Name), Crate: escape.NixSelect("commands", pkg.Name), Binary: escape.NixString(pkg.MainProgram)})
 	}
 
+	v.LeftOutComment, v.ExcludedPackages, v.VetPackages = leftOut(g)
+	v.SkipComment, v.CheckFlags = skipTests(p.SkipTests)
+	if len(g.Tags) > 0 {
+		// vet (and the go list choosing its packages) sees the files the
+		// build compiles.
+		tags := escape.NixIndented(escape.ShellWord("-tags=" + strings.Join(g.Tags, ",")))
+		v.VetPackages = tags + " " + strings.Replace(v.VetPackages, "go list ", "go list "+tags+" ", 1)
+	}
+
 	files, err := serviceFiles(p, &v.serviceView)
 	if err != nil {
 		return nil, nil, err
@@ -142,4 +172,79 @@ func ldflag(f string) string {
 		parts[i] = escape.NixInString(part)
 	}
 	return `"` + strings.Join(parts, "${version}") + `"`
+}
+
+// buildGoModuleExcludes is the pattern buildGoModule's buildPhase always
+// leaves out of the directories it builds when subPackages is empty (a
+// grep basic regular expression, matched against "./dir").
+var buildGoModuleExcludes = regexp.MustCompile(`/_|examples|Godeps|testdata`)
+
+// leftOut writes the module's left-out directories (examples, test
+// programs, plugins) for the checks: a comment, checks.tests'
+// excludedPackages and the package list of checks.vet (an indented-string
+// line). buildGoModule joins excludedPackages into one grep basic regular
+// expression of alternatives matched against "./dir", so each entry is
+// anchored to a whole directory and what is below it.
+func leftOut(g *model.GoInfo) ([]string, nixList, string) {
+	if len(g.LeftOut) == 0 {
+		return nil, nixList{}, "./..."
+	}
+	comment := []string{"Not the module's programs, so not built or vetted:"}
+	var excluded []string
+	grep := []string{"go list ./... | grep -v -x -E"}
+	for _, l := range g.LeftOut {
+		comment = append(comment, escape.NixComment("  "+l.Dir+": "+l.Why))
+		if !buildGoModuleExcludes.MatchString("./" + l.Dir) {
+			excluded = append(excluded, escape.NixString(`^\./`+breQuote(l.Dir)+`\(/\|$\)`))
+		}
+		grep = append(grep, "-e", escape.ShellQuote(regexp.QuoteMeta(g.ModulePath+"/"+l.Dir)+"(/.*)?"))
+	}
+	return comment, nixList{Items: excluded}, escape.NixIndented("$(" + strings.Join(grep, " ") + ")")
+}
+
+// breQuote escapes the characters special in a POSIX basic regular
+// expression.
+func breQuote(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`\.[]*^$`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// platformInputs is buildInputs: the libraries of every system, then the
+// Linux-only and Darwin-only ones under lib.optionals; ok is false when
+// there are none.
+func platformInputs(n model.Native) (nixConcat, bool) {
+	var inputs nixConcat
+	if len(n.BuildInputs) > 0 {
+		inputs = append(inputs, nixList{Items: prefixed("pkgs.", n.BuildInputs)})
+	}
+	if len(n.LinuxBuildInputs) > 0 {
+		inputs = append(inputs, nixList{Fn: "lib.optionals pkgs.stdenv.isLinux", Items: prefixed("pkgs.", n.LinuxBuildInputs)})
+	}
+	if len(n.DarwinBuildInputs) > 0 {
+		inputs = append(inputs, nixList{Fn: "lib.optionals pkgs.stdenv.isDarwin", Items: prefixed("pkgs.", n.DarwinBuildInputs)})
+	}
+	return inputs, len(inputs) > 0
+}
+
+// skipTests writes the tests the sandbox cannot run as go test's -skip
+// (buildGoModule passes checkFlags to go test): one anchored pattern of
+// top-level test names, which every package's tests are matched against.
+func skipTests(tests []model.SkippedTest) ([]string, nixList) {
+	if len(tests) == 0 {
+		return nil, nixList{}
+	}
+	comment := []string{"Tests the Nix sandbox cannot run (it has no network, DNS, Docker or database):"}
+	names := make([]string, len(tests))
+	for i, t := range tests {
+		names[i] = regexp.QuoteMeta(t.Name)
+		comment = append(comment, escape.NixComment(fmt.Sprintf("  %s (%s) needs %s", t.Name, t.At, t.Reason)))
+	}
+	pattern := "^(" + strings.Join(names, "|") + ")$"
+	return comment, nixList{Items: []string{escape.NixString("-skip"), escape.NixString(pattern)}}
 }

@@ -116,10 +116,17 @@ func goService() *model.Project {
 				{Key: "workers", Type: model.KeyUnsigned, Default: "4", At: "config.go:32"},
 			}},
 		},
+		SkipTests: []model.SkippedTest{
+			{Name: "TestMigrate", Reason: "a database ($DATABASE_URL) at store/db_test.go:12", At: "store/db_test.go:20"},
+			{Name: "TestUpstream", Reason: "the network (http.Get https://api.example.net/) at client_test.go:9", At: "client_test.go:8"},
+		},
 		Go: &model.GoInfo{
 			ModulePath: "example.org/greeter", GoVersion: "1.24.0", HasGoSum: true,
 			VendorHash: "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
-			Ldflags:    []string{"-s", "-w", "-X main.version=" + model.VersionPlaceholder},
+			Ldflags:    []string{"-s", "-w", "-X main.version=" + model.VersionPlaceholder, "-X main.mode=prod"},
+			Tags:       []string{"netgo", "sqlite_omit_load_extension"},
+			BuildFrom:  []string{"tags netgo,sqlite_omit_load_extension: Makefile:12", "-X main.mode=prod: Dockerfile:9"},
+			LeftOut:    []model.GoLeftOut{{Dir: "plugins/example", Why: "an example (in example/)"}},
 		},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/narhash"
 )
 
@@ -40,6 +41,10 @@ type GoVendorHash struct {
 	// so the hash holds only for a nixpkgs Go of the same minor version.
 	// "" when Null, which does not depend on Go.
 	GoVersion string
+	// Deps is what the vendored dependencies need from C (ReadDeps);
+	// nil when not read. Warnings are what reading them left out.
+	Deps     *model.GoDeps
+	Warnings []string
 }
 
 // GoModuleFetchError is a dependency the module proxy (or its origin)
@@ -78,6 +83,9 @@ type GoVendorHasher struct {
 	Runner  GoRunner // nil: ExecRunner
 	Environ []string // the user's environment; nil: os.Environ()
 	Go      string   // the go command; "": "go"
+	// ReadDeps, when set, reads the vendor tree before it is removed
+	// (GoVendorHash.Deps).
+	ReadDeps func(vendor fs.FS) (*model.GoDeps, []string, error)
 }
 
 // goEnvKeys are read from the user's effective go env and passed on.
@@ -103,7 +111,7 @@ func (h *GoVendorHasher) Hash(ctx context.Context, root string) (GoVendorHash, e
 	// Without requirements or replacements, go mod vendor writes nothing
 	// and buildGoModule wants null; say so without running go.
 	if len(mf.Require) == 0 && len(mf.Replace) == 0 {
-		return GoVendorHash{Null: true, NullReason: "go.mod has no requirements"}, nil
+		return GoVendorHash{Null: true, NullReason: "go.mod has no requirements", Deps: h.none()}, nil
 	}
 
 	runner := h.Runner
@@ -148,7 +156,7 @@ func (h *GoVendorHasher) Hash(ctx context.Context, root string) (GoVendorHash, e
 	vendor := filepath.Join(src, "vendor")
 	entries, err := os.ReadDir(vendor)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
-		return GoVendorHash{Null: true, NullReason: "go mod vendor found nothing to vendor"}, nil
+		return GoVendorHash{Null: true, NullReason: "go mod vendor found nothing to vendor", Deps: h.none()}, nil
 	}
 	if err != nil {
 		return GoVendorHash{}, err
@@ -157,7 +165,21 @@ func (h *GoVendorHasher) Hash(ctx context.Context, root string) (GoVendorHash, e
 	if err != nil {
 		return GoVendorHash{}, err
 	}
-	return GoVendorHash{Hash: sum.SRI(), GoVersion: minor}, nil
+	out := GoVendorHash{Hash: sum.SRI(), GoVersion: minor}
+	if h.ReadDeps != nil {
+		if out.Deps, out.Warnings, err = h.ReadDeps(os.DirFS(vendor)); err != nil {
+			return GoVendorHash{}, err
+		}
+	}
+	return out, nil
+}
+
+// none is Deps when there is nothing to vendor: read, and empty.
+func (h *GoVendorHasher) none() *model.GoDeps {
+	if h.ReadDeps == nil {
+		return nil
+	}
+	return &model.GoDeps{}
 }
 
 // goEnv returns GOVERSION and goEnvKeys as the user's go command sees them.

@@ -18,11 +18,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/internal/nixtest"
 )
 
@@ -332,15 +334,23 @@ func TestGoVendorHashPinsEnvironment(t *testing.T) {
 			return nil
 		},
 	}
-	h := &GoVendorHasher{Runner: fake, Environ: []string{"PATH=/bin", "HOME=/home/u", "GOFLAGS=-mod=mod", "GOOS=windows", "CGO_ENABLED=0", "GOWORK=/x/go.work", "GONOSUMCHECK=1", "https_proxy=http://proxy:3128"}}
+	// The dependencies are read in the vendor tree before it goes.
+	readDeps := func(vendor fs.FS) (*model.GoDeps, []string, error) {
+		if _, err := fs.Stat(vendor, "modules.txt"); err != nil {
+			return nil, nil, err
+		}
+		return &model.GoDeps{Cgo: true, CLibs: model.CLibs{PkgConfig: []string{"libwebp"}}}, []string{"a warning"}, nil
+	}
+	h := &GoVendorHasher{Runner: fake, ReadDeps: readDeps, Environ: []string{"PATH=/bin", "HOME=/home/u", "GOFLAGS=-mod=mod", "GOOS=windows", "CGO_ENABLED=0", "GOWORK=/x/go.work", "GONOSUMCHECK=1", "https_proxy=http://proxy:3128"}}
 	got, err := h.Hash(context.Background(), root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// NAR of a directory holding modules.txt, as `nix hash path` prints it.
-	want := GoVendorHash{Hash: "sha256-L4T5w1/UfpkKKiZz0tG/RuLrRr9OzOz/8PVu+xi+NHg=", GoVersion: "1.25"}
-	if got != want {
-		t.Errorf("Hash = %+v, want %+v", got, want)
+	want := GoVendorHash{Hash: "sha256-L4T5w1/UfpkKKiZz0tG/RuLrRr9OzOz/8PVu+xi+NHg=", GoVersion: "1.25",
+		Deps: &model.GoDeps{Cgo: true, CLibs: model.CLibs{PkgConfig: []string{"libwebp"}}}, Warnings: []string{"a warning"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Hash (-want +got):\n%s", diff)
 	}
 	if len(fake.calls) != 2 {
 		t.Fatalf("calls = %v, want go env then go mod vendor", fake.calls)

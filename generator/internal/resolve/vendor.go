@@ -30,6 +30,9 @@ type KnownVendor struct {
 	Hash   string // the hash, or "null"
 	Go     string // the Go minor version
 	Inputs string // VendorInputs' digest then
+	// Deps is what the dependencies' cgo directives named in that vendor
+	// tree; nil when not recorded.
+	Deps *model.GoDeps
 }
 
 // VendorOptions say how GoVendor gets the hash.
@@ -42,6 +45,9 @@ type VendorOptions struct {
 	Progress io.Writer
 	// Environ is the environment whose GOFLAGS counts; nil: os.Environ().
 	Environ []string
+	// ReadDeps reads what the dependencies need from C in the vendor tree
+	// the hash is computed from (model.GoInfo.Deps); nil: not read.
+	ReadDeps func(vendor fs.FS) (*model.GoDeps, []string, error)
 }
 
 // GoVendor fills the vendorHash of the Go project p, read through fsys and
@@ -72,17 +78,18 @@ func GoVendor(ctx context.Context, p *model.Project, fsys fs.FS, dir string, o V
 		}
 	}
 	g.VendorInputs = inputs
-	if k := o.Known; !o.Rehash && k.Inputs == inputs && k.Hash != "" {
+	if k := o.Known; !o.Rehash && k.Inputs == inputs && k.Hash != "" && (k.Deps != nil || o.ReadDeps == nil) {
 		if k.Hash == "null" {
 			g.VendorNull = true
 		} else {
 			g.VendorHash, g.HashGo = k.Hash, k.Go
 		}
+		g.Deps = k.Deps
 		return nil
 	}
 	hasher := o.Hasher
 	if hasher == nil {
-		hasher = &GoVendorHasher{Environ: o.Environ}
+		hasher = &GoVendorHasher{Environ: o.Environ, ReadDeps: o.ReadDeps}
 	}
 	done := announce(o.Progress, fmt.Sprintf("vendorHash: go mod vendor (%d %s in go.mod)", requires, plural(requires, "requirement", "requirements")))
 	h, err := hasher.Hash(ctx, dir)
@@ -91,6 +98,8 @@ func GoVendor(ctx context.Context, p *model.Project, fsys fs.FS, dir string, o V
 		return err
 	}
 	g.VendorHash, g.VendorNull, g.HashGo = h.Hash, h.Null, h.GoVersion
+	g.Deps = h.Deps
+	p.Warnings = append(p.Warnings, h.Warnings...)
 	return nil
 }
 

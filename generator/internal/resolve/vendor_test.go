@@ -3,6 +3,7 @@ package resolve
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -73,6 +74,35 @@ func TestGoVendorReuse(t *testing.T) {
 	}
 	if h.calls != before+1 {
 		t.Error("a changed go.sum reused the old hash")
+	}
+}
+
+// What the dependencies need from C is recorded with the hash: reused
+// with it, and a record without it (an older nixgen.toml) reads the vendor
+// tree again.
+func TestGoVendorReuseDeps(t *testing.T) {
+	ctx := context.Background()
+	h := &slowHasher{}
+	readDeps := func(fs.FS) (*model.GoDeps, []string, error) { return nil, nil, nil }
+	p := goProject()
+	if err := GoVendor(ctx, p, vendorFS, ".", VendorOptions{Hasher: h, Environ: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	deps := &model.GoDeps{Cgo: true, CLibs: model.CLibs{Libs: []string{"pcap"}}}
+	known := KnownVendor{Hash: p.Go.VendorHash, Go: p.Go.HashGo, Inputs: p.Go.VendorInputs, Deps: deps}
+	p = goProject()
+	if err := GoVendor(ctx, p, vendorFS, ".", VendorOptions{Hasher: h, Known: known, Environ: []string{}, ReadDeps: readDeps}); err != nil {
+		t.Fatal(err)
+	}
+	if h.calls != 1 || p.Go.Deps != deps {
+		t.Errorf("recorded deps: calls %d, deps %+v; want no call and the record", h.calls, p.Go.Deps)
+	}
+	known.Deps = nil
+	if err := GoVendor(ctx, goProject(), vendorFS, ".", VendorOptions{Hasher: h, Known: known, Environ: []string{}, ReadDeps: readDeps}); err != nil {
+		t.Fatal(err)
+	}
+	if h.calls != 2 {
+		t.Errorf("a record without deps: calls %d, want go mod vendor again", h.calls)
 	}
 }
 
