@@ -159,7 +159,7 @@ printf '%s\n' ` + strings.Join(dirs, " ") + ` | grep -v "$exclude"
 func TestGoSkipTests(t *testing.T) {
 	nixtest.Require(t, "bash")
 	goCmd := nixtest.Require(t, "go")
-	_, flags := skipTests([]model.SkippedTest{
+	_, flags := goSkips([]model.SkippedTest{
 		{Name: "TestFetch", Reason: "the network", At: "x_test.go:5"},
 		{Name: "TestDocker", Reason: "Docker", At: "x_test.go:6"},
 	})

@@ -146,7 +146,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	}
 
 	v.LeftOutComment, v.ExcludedPackages, v.VetPackages = leftOut(g)
-	v.SkipComment, v.CheckFlags = skipTests(p.SkipTests)
+	v.SkipComment, v.CheckFlags = goSkips(p.SkipTests)
 	if len(g.Tags) > 0 {
 		// vet (and the go list choosing its packages) sees the files the
 		// build compiles.
@@ -232,10 +232,10 @@ func platformInputs(n model.Native) (nixConcat, bool) {
 	return inputs, len(inputs) > 0
 }
 
-// skipTests writes the tests the sandbox cannot run as go test's -skip
+// goSkips writes the tests the sandbox cannot run as go test's -skip
 // (buildGoModule passes checkFlags to go test): one anchored pattern of
 // top-level test names, which every package's tests are matched against.
-func skipTests(tests []model.SkippedTest) ([]string, nixList) {
+func goSkips(tests []model.SkippedTest) ([]string, nixList) {
 	if len(tests) == 0 {
 		return nil, nixList{}
 	}

@@ -249,7 +249,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		return n
 	}
 	v.CheckNames.Clippy, v.CheckNames.Fmt, v.CheckNames.Tests = checkName("clippy"), checkName("fmt"), checkName("tests")
-	v.SkipTests = skipTests(p.SkipTests, crane && p.Rust.Nextest)
+	v.SkipTests = cargoSkips(p.SkipTests, crane && p.Rust.Nextest)
 
 	dev := []string{"pkgs.rust-analyzer"}
 	if !crane {
@@ -282,11 +282,11 @@ func featureArgs(noDefault bool, features []string) []string {
 	return args
 }
 
-// skipTests is how the check phase leaves the tests out: libtest's --skip,
+// cargoSkips is how the check phase leaves the tests out: libtest's --skip,
 // which matches a test whose name contains the filter, in checkFlags for
 // rustPlatform and after crane's cargo test or nextest (with nextest's
 // --no-tests=pass, the argument that came last).
-func skipTests(tests []model.SkippedTest, nextest bool) *skipView {
+func cargoSkips(tests []model.SkippedTest, nextest bool) *skipView {
 	if len(tests) == 0 {
 		return nil
 	}
