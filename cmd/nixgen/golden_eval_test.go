@@ -339,7 +339,8 @@ func TestGoldenModules(t *testing.T) {
 			if !strings.Contains(sec.Unit, "EnvironmentFile="+envFile) || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
 				t.Errorf("secrets not wired:\n%s", sec.Unit)
 			}
-			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/x-env"; }`); err == nil {
+			// A store path as lib.path.hasStorePathPrefix knows one: a 32-character hash.
+			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/0c3hx3m8y4bd2c9w1d0gkk7l2ayw6rxq-env"; }`); err == nil {
 				t.Errorf("environmentFile in the store was accepted")
 			}
 		})
