@@ -1,6 +1,7 @@
 package nixtest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,4 +112,52 @@ func TestCraneCleanCargoSource(t *testing.T) {
 	if got := listFiles(t, path); !slices.Equal(got, want) {
 		t.Errorf("cleanCargoSource keeps %q, want %q", got, want)
 	}
+}
+
+// TestReadFileTypePolyfill checks the Nix 2.8 stand-in for
+// builtins.readFileType on the paths a flake's file sets meet: the flake's
+// own top-level store path, files and directories in it, a symlink, a path
+// that does not exist, and a top-level store file, whose kind it cannot tell
+// and so does not guess.
+func TestReadFileTypePolyfill(t *testing.T) {
+	t.Parallel()
+	Require(t, "nix")
+	dir := filesetProbe(t, map[string]string{
+		"types": `let inherit (import "${nixpkgs}/polyfills.nix") readFileType; in {
+        root = readFileType ./.;
+        rootString = readFileType self.outPath;
+        file = readFileType ./Cargo.toml;
+        dir = readFileType ./src;
+        link = readFileType ./link;
+      }`,
+		"missing":   `(import "${nixpkgs}/polyfills.nix").readFileType ./absent`,
+		"storeFile": `(import "${nixpkgs}/polyfills.nix").readFileType (builtins.toFile "probe" "x")`,
+	})
+	if err := os.Symlink("Cargo.toml", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	var types map[string]string
+	EvalFlakeJSON(t, dir, "types", &types)
+	want := map[string]string{"root": "directory", "rootString": "directory", "file": "regular", "dir": "directory", "link": "symlink"}
+	if got, _ := json.Marshal(types); string(got) != mustJSON(t, want) {
+		t.Errorf("readFileType: %s, want %s", got, mustJSON(t, want))
+	}
+	if err := EvalFlakeErr(t, dir, "missing"); err == nil || !strings.Contains(err.Error(), "No such file or directory") {
+		t.Errorf("a missing path: want an error, got %v", err)
+	}
+	// Pure evaluation refuses the string before the polyfill can; either
+	// way there is no answer to guess.
+	if err := EvalFlakeErr(t, dir, "storeFile"); err == nil ||
+		!strings.Contains(err.Error(), "cannot tell whether the top-level store path") && !strings.Contains(err.Error(), "forbidden in pure eval mode") {
+		t.Errorf("a top-level store file: want an error, got %v", err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
