@@ -58,6 +58,7 @@ func keys(m map[string]any) []string {
 
 // TestGoldenEval evaluates every golden flake offline against the
 // stand-in inputs in internal/nixtest/testdata/standins: `nix flake check --no-build`, the
+// realised source of every package against the files the build reads, the
 // package names, the devShell and the checks on every system.
 func TestGoldenEval(t *testing.T) {
 	nixtest.Require(t, "nix")
@@ -69,6 +70,7 @@ func TestGoldenEval(t *testing.T) {
 			t.Parallel()
 			dir := evalDir(t, c)
 			nixtest.FlakeCheck(t, dir)
+			checkSources(t, c)
 
 			var apps map[string]any
 			nixtest.EvalFlakeJSON(t, dir, "apps.x86_64-linux", &apps)
