@@ -58,6 +58,7 @@ func keys(m map[string]any) []string {
 
 // TestGoldenEval evaluates every golden flake offline against the
 // stand-in inputs in internal/nixtest/testdata/standins: `nix flake check --no-build`, the
+// realised source of every package against the files the build reads, the
 // package names, the devShell and the checks on every system.
 func TestGoldenEval(t *testing.T) {
 	nixtest.Require(t, "nix")
@@ -69,6 +70,7 @@ func TestGoldenEval(t *testing.T) {
 			t.Parallel()
 			dir := evalDir(t, c)
 			nixtest.FlakeCheck(t, dir)
+			checkSources(t, c)
 
 			var apps map[string]any
 			nixtest.EvalFlakeJSON(t, dir, "apps.x86_64-linux", &apps)
@@ -414,7 +416,8 @@ func TestGoldenModules(t *testing.T) {
 			if !strings.Contains(sec.Unit, "EnvironmentFile="+envFile) || !strings.Contains(sec.Unit, "LoadCredential=token:/run/secrets/token") {
 				t.Errorf("secrets not wired:\n%s", sec.Unit)
 			}
-			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/x-env"; }`); err == nil {
+			// A store path as lib.path.hasStorePathPrefix knows one: a 32-character hash.
+			if err := nixtest.EvalModuleErr(t, dir, name, `{ enable = true; environmentFile = "/nix/store/0c3hx3m8y4bd2c9w1d0gkk7l2ayw6rxq-env"; }`); err == nil {
 				t.Errorf("environmentFile in the store was accepted")
 			}
 		})

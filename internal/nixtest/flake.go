@@ -241,7 +241,7 @@ func nixpkgsBranch(url string) string {
 	return branch
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
