@@ -22,7 +22,17 @@ Rust: one package per crate with binaries, apps for every binary, a devShell
 with cargo, clippy, rustfmt and rust-analyzer, checks, and native libraries
 inferred from Cargo.lock (openssl, sqlite, protobuf, ...). The builder is crane
 for Cargo workspaces (the dependencies build once for all members) and
-rustPlatform.buildRustPackage for a single crate; --builder overrides.
+rustPlatform.buildRustPackage for a single crate; --builder overrides. Features
+are chosen where the defaults cannot build (a compile_error! guard, a download
+in build.rs), and tests that need the network, Docker or a database are
+skipped by name: nixgen.toml's features, no-default-features and skip-tests
+record both.
+
+Go: one package per command (not examples, test programs or plugins), with
+the tags and -X flags of the release build (goreleaser, Makefile, Dockerfile,
+workflows) and the C libraries of #cgo lines. A //go:embed of files a build
+step outside Go makes (a UI bundle) stops init, naming that step, until
+nixgen.toml's [go] embed-provided lists the path.
 
 A project that looks like a network server (Rust: axum, actix-web, warp, rocket,
 poem, tonic, ... among its dependencies; Go: net/http servers) also gets
@@ -30,8 +40,9 @@ nix/module.nix, exposed as nixosModules.default: services.NAME with a hardened
 systemd unit, optional nginx or Caddy with HTTPS, and a VM test in checks.
 --service and --no-service override that. The module has options for every
 listener the source shows, asserts the settings the program stops without,
-and creates the PostgreSQL or Redis it needs (database.createLocally,
-redis.createLocally). What nixgen read is in nixgen.toml's [service]
+creates the PostgreSQL, MySQL or Redis it needs (database.createLocally,
+redis.createLocally) and the keys only it uses (generateSecrets), and types the
+settings keys whose defaults it read. What nixgen read is in nixgen.toml's [service]
 (subcommand, required, [[service.listener]]): correct a misreading there and
 rerun with --force; ` + "`nixgen inspect`" + ` shows it with file:line.
 
