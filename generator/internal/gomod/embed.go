@@ -38,8 +38,9 @@ var placeholders = []string{".gitkeep", ".keep", ".gitignore", ".empty", ".place
 // ("pattern build/*: no matching files found") or ship a binary without
 // them, so this is an error naming the step, unless nixgen.toml lists the
 // path as provided (then a warning).
-func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []scriptCommand) ([]string, []string, error) {
+func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []scriptCommand) ([]string, []model.Frontend, []string, error) {
 	var kept, warnings, problems []string
+	var frontends []model.Frontend
 	ign := newGitignores(fsys)
 	for _, e := range patterns {
 		{
@@ -69,6 +70,15 @@ func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []sc
 					e.at(), e.Pattern, target))
 				continue
 			}
+			if f, ok := frontendFor(fsys, target); ok {
+				f.At = e.at()
+				if !slices.ContainsFunc(frontends, func(g model.Frontend) bool { return g.Target == f.Target }) {
+					frontends = append(frontends, f)
+					warnings = append(warnings, fmt.Sprintf("%s: //go:embed %s: %s is not in the source; the flake builds it with `%s run %s` in %s and copies it in before go build (its dependency hash is lib.fakeHash: run `nix build` and put the hash Nix reports in its place)",
+						e.at(), e.Pattern, target, f.Manager, f.Script, dirName(f.Dir)))
+				}
+				continue
+			}
 			why := "nothing in the source matches it"
 			switch {
 			case len(files) > 0 && len(files) == countIgnored(ign, files):
@@ -81,13 +91,61 @@ func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []sc
 		}
 	}
 	if len(problems) > 0 {
-		return nil, nil, &diag.InputError{
+		return nil, nil, nil, &diag.InputError{
 			Msg: strings.Join(problems, "\n"),
 			Hint: "commit what that step makes (and take it out of .gitignore), or make it in a derivation of your own and copy it in before `go build` " +
 				"(flake.nix listed in nixgen.toml's owned), then list the path in nixgen.toml's [go] embed-provided so that nixgen goes on",
 		}
 	}
-	return model.Outermost(kept), warnings, nil
+	slices.SortFunc(frontends, func(a, b model.Frontend) int { return strings.Compare(a.Target, b.Target) })
+	return model.Outermost(kept), frontends, warnings, nil
+}
+
+// frontendFor finds the JavaScript build that makes target: a package.json
+// in target's directory or above whose "build" script nixpkgs' helpers
+// run, with the lock file they need beside it (package-lock.json for
+// buildNpmPackage, a yarn v1 yarn.lock for fetchYarnDeps). pnpm, bun and
+// Yarn Berry projects, and a package.json elsewhere, are left to the user.
+func frontendFor(fsys fs.FS, target string) (model.Frontend, bool) {
+	for dir := path.Dir(target); ; dir = path.Dir(dir) {
+		data, err := projfs.ReadFile(fsys, path.Join(dir, "package.json"))
+		if err == nil {
+			var pj struct {
+				Scripts map[string]string `json:"scripts"`
+			}
+			if json.Unmarshal(data, &pj) != nil || pj.Scripts["build"] == "" {
+				return model.Frontend{}, false
+			}
+			out := strings.TrimPrefix(target, dir+"/")
+			if dir == "." {
+				out = target
+			}
+			f := model.Frontend{Dir: dir, Script: "build", Out: out, Target: target}
+			switch {
+			case exists(fsys, path.Join(dir, "package-lock.json")):
+				f.Manager = "npm"
+			case yarnV1(fsys, path.Join(dir, "yarn.lock")):
+				f.Manager = "yarn"
+			default:
+				return model.Frontend{}, false
+			}
+			for _, p := range []string{f.Dir, f.Out} {
+				if path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") {
+					return model.Frontend{}, false
+				}
+			}
+			return f, true
+		}
+		if dir == "." {
+			return model.Frontend{}, false
+		}
+	}
+}
+
+// yarnV1 reports a classic yarn lock file, which fetchYarnDeps reads.
+func yarnV1(fsys fs.FS, name string) bool {
+	data, err := projfs.ReadFile(fsys, name)
+	return err == nil && strings.Contains(string(data[:min(len(data), 200)]), "yarn lockfile v1")
 }
 
 // embedFiles returns the files a //go:embed match embeds: the file, or the

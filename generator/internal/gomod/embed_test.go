@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 func TestEmbeds(t *testing.T) {
@@ -63,8 +64,8 @@ func TestEmbedMissing(t *testing.T) {
 		},
 		"the step by --prefix, not the ones that only clean or make the place": {
 			files: base(map[string]string{
-				"ui/yarn.lock": "", "ui/package-lock.json": "",
-				"Makefile": "ui:\n\tnpm --prefix ui run build\n\nclean:\n\trm -rf ui/build\n\nplaceholder:\n\tif [ ! -d ui/build ]; then mkdir -p ui/build; fi\n\ncopy:\n\tcp -r dist ui/build\n",
+				"ui/yarn.lock": "",
+				"Makefile":     "ui:\n\tnpm --prefix ui run build\n\nclean:\n\trm -rf ui/build\n\nplaceholder:\n\tif [ ! -d ui/build ]; then mkdir -p ui/build; fi\n\ncopy:\n\tcp -r dist ui/build\n",
 			}),
 			want: "a build step makes ui/build: `yarn run build` in ui (ui/package.json: \"vite build --outDir build\"); `make ui` (Makefile:2), `make copy` (Makefile:11)",
 		},
@@ -112,6 +113,50 @@ func TestEmbedMissing(t *testing.T) {
 			}
 			if diag.ExitCode(err) != diag.ExitInput || !strings.Contains(err.Error(), "embed-provided") {
 				t.Errorf("exit %d, and the hint should say how to go on: %v", diag.ExitCode(err), err)
+			}
+		})
+	}
+}
+
+// A bundle an npm or classic yarn build makes is built by the flake: no
+// error, a frontend, and a warning that names the step.
+func TestEmbedFrontend(t *testing.T) {
+	const uiGo = "package ui\n\nimport \"embed\"\n\n//go:embed build/*\nvar box embed.FS\n"
+	files := func(lock, lockText string) map[string]string {
+		return map[string]string{
+			"go.mod":          "module example.com/app\n",
+			"main.go":         "package main\n\nimport _ \"example.com/app/ui\"\n\nfunc main() {}\n",
+			"ui/ui.go":        uiGo,
+			"ui/package.json": `{"scripts": {"build": "vite build --outDir build"}}`,
+			"ui/" + lock:      lockText,
+		}
+	}
+	for name, tc := range map[string]struct {
+		files   map[string]string
+		manager string // "" for none: the embed stays an error
+	}{
+		"npm":        {files("package-lock.json", `{"lockfileVersion": 3}`), "npm"},
+		"yarn v1":    {files("yarn.lock", "# yarn lockfile v1\n"), "yarn"},
+		"yarn berry": {files("yarn.lock", "__metadata:\n  version: 8\n"), ""},
+		"pnpm":       {files("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := Detect(mapFS(tc.files), Options{})
+			if tc.manager == "" {
+				if err == nil {
+					t.Fatalf("want the embed error, got frontends %+v", p.Go.Frontends)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []model.Frontend{{Dir: "ui", Manager: tc.manager, Script: "build", Out: "build", Target: "ui/build", At: "ui/ui.go:5"}}
+			if diff := cmp.Diff(want, p.Go.Frontends); diff != "" {
+				t.Errorf("frontends (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(strings.Join(p.Warnings, "\n"), "the flake builds it with `"+tc.manager+" run build` in ui") {
+				t.Errorf("warnings %q", p.Warnings)
 			}
 		})
 	}

@@ -150,10 +150,11 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 	p.Go.Ldflags = flags
 
 	// Files the build reads besides *.go, go.mod and go.sum.
-	embeds, warnings, err := embeds(fsys, g.Embeds, opts.EmbedProvided, g.Scripts)
+	embeds, frontends, warnings, err := embeds(fsys, g.Embeds, opts.EmbedProvided, g.Scripts)
 	if err != nil {
 		return nil, err
 	}
+	p.Go.Frontends = frontends
 	p.Warnings = append(p.Warnings, warnings...)
 	sources := append(embeds, g.LocalReplaces...)
 	sources = append(sources, g.OtherSources...)

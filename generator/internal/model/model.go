@@ -182,6 +182,20 @@ type GoInfo struct {
 	// them, and the tests and vet checks leave them out. Sorted by Dir, no
 	// directory inside another.
 	LeftOut []GoLeftOut
+	// Frontends are the JavaScript builds that make what //go:embed
+	// needs and the repository lacks (a UI bundle): the flake builds each
+	// and copies it in before go build. Sorted by Target.
+	Frontends []Frontend
+}
+
+// Frontend is a package.json build that makes an embedded directory.
+type Frontend struct {
+	Dir     string // the directory of package.json and its lock file
+	Manager string // "npm" (package-lock.json) or "yarn" (yarn.lock, v1)
+	Script  string // the package.json script that builds, e.g. "build"
+	Out     string // what it makes, relative to Dir, e.g. "build"
+	Target  string // the embedded directory, relative to the root
+	At      string // the //go:embed that needs it
 }
 
 // CLibs are the C libraries cgo directives ask for.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -36,7 +37,18 @@ type goView struct {
 	CheckFlags  nixList
 	Formatter   string
 	Systems     nixList
+	// Frontends: the JavaScript builds whose output //go:embed needs;
+	// PreConfigure copies them in (Nix, "" for none).
+	Frontends    []frontendView
+	PreConfigure string
 	serviceView
+}
+
+// frontendView is one JavaScript build: the attribute it is bound to, a
+// comment, and the Nix of the derivation's arguments.
+type frontendView struct {
+	Attr, Comment, Builder string
+	Args                   []binding
 }
 
 type goCommandView struct {
@@ -70,6 +82,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		fileset = append(fileset, escape.NixPath(s))
 	}
 	v.Fileset = nixList{Fn: "lib.fileset.unions", Items: fileset}
+	v.Frontends, v.PreConfigure = frontends(p.Name, g.Frontends, opts.Src != nil)
 	if opts.Src != nil {
 		src, err := pinnedSource(opts.Src)
 		if err != nil {
@@ -247,4 +260,79 @@ func goSkips(tests []model.SkippedTest) ([]string, nixList) {
 	}
 	pattern := "^(" + strings.Join(names, "|") + ")$"
 	return comment, nixList{Items: []string{escape.NixString("-skip"), escape.NixString(pattern)}}
+}
+
+// frontends builds each JavaScript bundle //go:embed needs with nixpkgs'
+// helpers for its package manager, and the shell that copies the bundles
+// into the source before go build. It runs in preConfigure, which
+// buildGoModule's vendor derivation does not inherit, so the vendorHash
+// does not depend on the bundles (as nixpkgs' gotify-server does). Their
+// dependency hashes are lib.fakeHash: init warns, and the first build
+// reports the hash.
+func frontends(name string, fs []model.Frontend, pinned bool) ([]frontendView, string) {
+	var views []frontendView
+	var copies []string
+	for i, f := range fs {
+		attr := "frontend"
+		if len(fs) > 1 {
+			attr = fmt.Sprintf("frontend%d", i+1)
+		}
+		src := "lib.fileset.toSource {\n            root = " + escape.NixPath(f.Dir) + ";\n            fileset = " + escape.NixPath(f.Dir) + ";\n          }"
+		if pinned {
+			src = `"${src}/` + escape.NixInString(f.Dir) + `"`
+			if f.Dir == "." {
+				src = "src"
+			}
+		}
+		v := frontendView{
+			Attr:    attr,
+			Comment: escape.NixComment(fmt.Sprintf("%s, which //go:embed needs (%s): `%s run %s` in %s.", f.Target, f.At, f.Manager, f.Script, f.Dir)),
+		}
+		pname := escape.NixString(escape.NixStoreName(name + "-" + path.Base(f.Dir)))
+		if f.Dir == "." {
+			pname = escape.NixString(escape.NixStoreName(name + "-frontend"))
+		}
+		install := escape.NixString("runHook preInstall; cp -r " + escape.ShellWord(f.Out) + " $out; runHook postInstall")
+		switch f.Manager {
+		case "npm":
+			v.Builder = "pkgs.buildNpmPackage"
+			v.Args = []binding{
+				{Name: "pname", Value: pname},
+				{Name: "inherit", Value: "version"},
+				{Name: "src", Value: src},
+				{Name: "npmDepsHash", Value: "lib.fakeHash"},
+				{Name: "installPhase", Value: install},
+			}
+		case "yarn":
+			v.Builder = "pkgs.stdenv.mkDerivation"
+			v.Args = []binding{
+				{Name: "pname", Value: pname},
+				{Name: "inherit", Value: "version"},
+				{Name: "src", Value: src},
+				{Name: "yarnOfflineCache", Value: "pkgs.fetchYarnDeps {\n            yarnLock = " + yarnLock(f, pinned) + ";\n            hash = lib.fakeHash;\n          }"},
+				{Name: "nativeBuildInputs", Value: nixList{Items: []string{"pkgs.yarnConfigHook", "pkgs.yarnBuildHook", "pkgs.nodejs"}}},
+				{Name: "installPhase", Value: install},
+			}
+		}
+		views = append(views, v)
+		// A placeholder there (.gitkeep) goes: cp -r into an existing
+		// directory would nest the bundle inside it.
+		target := escape.ShellWord(f.Target)
+		place := "rm -rf " + target + " && "
+		if dir := path.Dir(f.Target); dir != "." {
+			place += "mkdir -p " + escape.ShellWord(dir) + " && "
+		}
+		copies = append(copies, escape.NixInString(place+"cp -r ")+"${"+attr+"}"+escape.NixInString(" "+target))
+	}
+	if len(copies) == 0 {
+		return nil, ""
+	}
+	return views, `"` + strings.Join(copies, `\n`) + `"`
+}
+
+func yarnLock(f model.Frontend, pinned bool) string {
+	if pinned {
+		return `"${src}/` + escape.NixInString(path.Join(f.Dir, "yarn.lock")) + `"`
+	}
+	return escape.NixPath(path.Join(f.Dir, "yarn.lock"))
 }
