@@ -970,10 +970,16 @@ func scoreRepo(r Repo, o Output) Row {
 		for _, n := range r.NativeInputs {
 			want[n] = true
 		}
+		helper := map[string]bool{}
+		for _, n := range r.NixpkgsHelpers {
+			helper[n] = true
+		}
 		var fp, fn []string
 		for n := range got {
 			if want[n] {
 				row.NativeTP++
+			} else if helper[n] {
+				continue // a tool of a UI or docs build, not of the compiler
 			} else {
 				row.NativeFP++
 				fp = append(fp, n)
@@ -1009,7 +1015,20 @@ func scoreRepo(r Repo, o Output) Row {
 			why("features not selected: %s", strings.Join(missing, ", "))
 		}
 	}
-	row.Generated = len(r.GeneratedReads) > 0 && !r.unknown("generated_build_reads")
+	// Output the repository lacks is fine when the flake builds it and
+	// copies it in (`cp -r ${frontend} PATH`).
+	if !r.unknown("generated_build_reads") {
+		built := map[string]bool{}
+		for _, m := range frontendCopyRE.FindAllStringSubmatch(flake, -1) {
+			built[m[1]] = true
+		}
+		for _, g := range r.GeneratedReads {
+			if !built[g] {
+				row.Generated = true
+				why("the build embeds %s, which the repository lacks and the flake does not build", g)
+			}
+		}
+	}
 
 	// fileset
 	if len(r.BuildReads) == 0 || r.unknown("build_reads") {
@@ -1122,6 +1141,7 @@ var (
 	buildFeaturesRE = regexp.MustCompile(`(?s)buildFeatures = \[(.*?)\];`)
 	featuresArgRE   = regexp.MustCompile(`--features[= ]"?([A-Za-z0-9_,/-]+)`)
 	quotedRE        = regexp.MustCompile(`"([^"]*)"`)
+	frontendCopyRE  = regexp.MustCompile(`cp -r \$\{frontend[0-9]*\} ([A-Za-z0-9_./-]+)`)
 )
 
 // featureSelections are the Cargo features flake.nix selects: the strings
