@@ -107,37 +107,47 @@ func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []sc
 // buildNpmPackage, a yarn v1 yarn.lock for fetchYarnDeps). pnpm, bun and
 // Yarn Berry projects, and a package.json elsewhere, are left to the user.
 func frontendFor(fsys fs.FS, target string) (model.Frontend, bool) {
+	dir, scripts, ok := nearestPackageJSON(fsys, target)
+	if !ok || scripts["build"] == "" {
+		return model.Frontend{}, false
+	}
+	out := strings.TrimPrefix(target, dir+"/")
+	if dir == "." {
+		out = target
+	}
+	f := model.Frontend{Dir: dir, Script: "build", Out: out, Target: target}
+	switch {
+	case exists(fsys, path.Join(dir, "package-lock.json")):
+		f.Manager = "npm"
+	case yarnV1(fsys, path.Join(dir, "yarn.lock")):
+		f.Manager = "yarn"
+	default:
+		return model.Frontend{}, false
+	}
+	for _, p := range []string{f.Dir, f.Out} {
+		if path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") {
+			return model.Frontend{}, false
+		}
+	}
+	return f, true
+}
+
+// nearestPackageJSON finds the package.json in target's directory or the
+// nearest above it, and its scripts; ok is false when there is none or
+// it is not JSON.
+func nearestPackageJSON(fsys fs.FS, target string) (dir string, scripts map[string]string, ok bool) {
 	for dir := path.Dir(target); ; dir = path.Dir(dir) {
-		data, err := projfs.ReadFile(fsys, path.Join(dir, "package.json"))
-		if err == nil {
+		if data, err := projfs.ReadFile(fsys, path.Join(dir, "package.json")); err == nil {
 			var pj struct {
 				Scripts map[string]string `json:"scripts"`
 			}
-			if json.Unmarshal(data, &pj) != nil || pj.Scripts["build"] == "" {
-				return model.Frontend{}, false
+			if json.Unmarshal(data, &pj) != nil {
+				return "", nil, false
 			}
-			out := strings.TrimPrefix(target, dir+"/")
-			if dir == "." {
-				out = target
-			}
-			f := model.Frontend{Dir: dir, Script: "build", Out: out, Target: target}
-			switch {
-			case exists(fsys, path.Join(dir, "package-lock.json")):
-				f.Manager = "npm"
-			case yarnV1(fsys, path.Join(dir, "yarn.lock")):
-				f.Manager = "yarn"
-			default:
-				return model.Frontend{}, false
-			}
-			for _, p := range []string{f.Dir, f.Out} {
-				if path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") {
-					return model.Frontend{}, false
-				}
-			}
-			return f, true
+			return dir, pj.Scripts, true
 		}
 		if dir == "." {
-			return model.Frontend{}, false
+			return "", nil, false
 		}
 	}
 }
@@ -225,28 +235,16 @@ func countIgnored(ign *gitignores, files []string) int {
 func buildStep(fsys fs.FS, target string, scripts []scriptCommand) string {
 	var found []string
 	pkgDir, script := "", ""
-	for dir := path.Dir(target); ; dir = path.Dir(dir) {
-		name := path.Join(dir, "package.json")
-		if data, err := projfs.ReadFile(fsys, name); err == nil {
-			var pj struct {
-				Scripts map[string]string `json:"scripts"`
+	if dir, scripts, ok := nearestPackageJSON(fsys, target); ok {
+		out := path.Base(target)
+		for _, k := range slices.Sorted(maps.Keys(scripts)) {
+			if k == "build" || (script == "" && strings.Contains(scripts[k], out)) {
+				script = k
 			}
-			if json.Unmarshal(data, &pj) == nil {
-				out := path.Base(target)
-				for _, k := range slices.Sorted(maps.Keys(pj.Scripts)) {
-					if k == "build" || (script == "" && strings.Contains(pj.Scripts[k], out)) {
-						script = k
-					}
-				}
-				if script != "" {
-					pkgDir = dir
-					found = append(found, fmt.Sprintf("`%s run %s` in %s (%s: %q)", packageManager(fsys, dir), script, dirName(dir), name, pj.Scripts[script]))
-				}
-			}
-			break
 		}
-		if dir == "." {
-			break
+		if script != "" {
+			pkgDir = dir
+			found = append(found, fmt.Sprintf("`%s run %s` in %s (%s: %q)", packageManager(fsys, dir), script, dirName(dir), path.Join(dir, "package.json"), scripts[script]))
 		}
 	}
 	// The Makefile targets and workflow jobs that run that script, or
