@@ -169,43 +169,31 @@ type plainWorkflowView struct {
 	AptPackages                           string // a shell word list, each word quoted
 }
 
-// aptPackages are the Debian/Ubuntu packages the plain build installs in
-// its container for each native input a flake names (the nixpkgs
-// attribute): the headers and pkg-config files, or the tool.
-var aptPackages = map[string][]string{
-	"alsa-lib":   {"libasound2-dev"},
-	"bzip2":      {"libbz2-dev"},
-	"clang":      {"clang", "libclang-dev"},
-	"cmake":      {"cmake"},
-	"curl":       {"libcurl4-openssl-dev"},
-	"libgit2":    {"libgit2-dev"},
-	"libpq":      {"libpq-dev"},
-	"openssl":    {"libssl-dev"},
-	"pkg-config": {"pkg-config"},
-	"protobuf":   {"protobuf-compiler"},
-	"sqlite":     {"libsqlite3-dev"},
-	"udev":       {"libudev-dev"},
-	"xz":         {"liblzma-dev"},
-	"zlib":       {"zlib1g-dev"},
-	"zstd":       {"libzstd-dev"},
-}
-
-// runtimePackages are the Debian/Ubuntu packages holding the shared
-// library a native input links, for the host: alternatives separated by
-// "|", newest release first (Ubuntu 24.04 renamed some with t64). Build
-// inputs only: native build inputs are tools of the build.
-var runtimePackages = map[string]string{
-	"alsa-lib": "libasound2t64|libasound2",
-	"bzip2":    "libbz2-1.0",
-	"curl":     "libcurl4t64|libcurl4",
-	"libgit2":  "libgit2-1.7|libgit2-1.5|libgit2-1.1",
-	"libpq":    "libpq5",
-	"openssl":  "libssl3t64|libssl3",
-	"sqlite":   "libsqlite3-0",
-	"udev":     "libudev1",
-	"xz":       "liblzma5",
-	"zlib":     "zlib1g",
-	"zstd":     "libzstd1",
+// ubuntuPackages are the Debian/Ubuntu packages of each native input a
+// flake names (the nixpkgs attribute). Build: what the plain build
+// installs in its container, the headers and pkg-config files, or the
+// tool. Runtime: the package holding the shared library a build input
+// links, for the host, alternatives separated by "|", newest release first
+// (Ubuntu 24.04 renamed some with t64); "" for a tool of the build.
+var ubuntuPackages = map[string]struct {
+	Build   []string
+	Runtime string
+}{
+	"alsa-lib":   {[]string{"libasound2-dev"}, "libasound2t64|libasound2"},
+	"bzip2":      {[]string{"libbz2-dev"}, "libbz2-1.0"},
+	"clang":      {[]string{"clang", "libclang-dev"}, ""},
+	"cmake":      {[]string{"cmake"}, ""},
+	"curl":       {[]string{"libcurl4-openssl-dev"}, "libcurl4t64|libcurl4"},
+	"libgit2":    {[]string{"libgit2-dev"}, "libgit2-1.7|libgit2-1.5|libgit2-1.1"},
+	"libpq":      {[]string{"libpq-dev"}, "libpq5"},
+	"openssl":    {[]string{"libssl-dev"}, "libssl3t64|libssl3"},
+	"pkg-config": {[]string{"pkg-config"}, ""},
+	"protobuf":   {[]string{"protobuf-compiler"}, ""},
+	"sqlite":     {[]string{"libsqlite3-dev"}, "libsqlite3-0"},
+	"udev":       {[]string{"libudev-dev"}, "libudev1"},
+	"xz":         {[]string{"liblzma-dev"}, "liblzma5"},
+	"zlib":       {[]string{"zlib1g-dev"}, "zlib1g"},
+	"zstd":       {[]string{"libzstd-dev"}, "libzstd1"},
 }
 
 // plainLibraries lists the runtime packages of what p links, sorted, and
@@ -214,7 +202,7 @@ var runtimePackages = map[string]string{
 func plainLibraries(p *model.Project) ([]string, []string) {
 	var pkgs, warnings []string
 	for _, in := range append(append([]string(nil), p.Native.BuildInputs...), p.Native.LinuxBuildInputs...) {
-		if pkg, ok := runtimePackages[in]; ok {
+		if pkg := ubuntuPackages[in].Runtime; pkg != "" {
 			pkgs = append(pkgs, pkg)
 		} else {
 			warnings = append(warnings, fmt.Sprintf("--target plain: no Ubuntu runtime package known for %s; install it on the host (deploy/install.sh check names a library the binary lacks)", in))
@@ -249,12 +237,12 @@ func plainAptPackages(p *model.Project) ([]string, []string) {
 		inputs = append(inputs, "clang")
 	}
 	for _, in := range inputs {
-		deb, ok := aptPackages[in]
+		row, ok := ubuntuPackages[in]
 		if !ok {
 			warnings = append(warnings, fmt.Sprintf("--target plain: no Ubuntu package known for the native input %s; add its -dev package to the \"install build tools\" step of .github/workflows/deploy.yml and list the file as owned in nixgen.toml", in))
 			continue
 		}
-		add(deb...)
+		add(row.Build...)
 	}
 	slices.Sort(pkgs)
 	return pkgs, warnings
