@@ -380,6 +380,15 @@ func andList(items []string) string {
 // returns, for each variable they set, the option that creates it.
 func (v *moduleView) stores(s *model.Service) map[string]string {
 	provided := map[string]string{}
+	// create wires a store the module makes while the Nix condition on
+	// holds: the variable set to value (Nix), the service ordered after
+	// and requiring unit (a Nix string).
+	create := func(st model.Store, on, value, unit string) {
+		v.EnvParts = append(v.EnvParts, "lib.optionalAttrs "+on+" { "+escape.NixAttrName(st.Var)+" = "+value+"; }")
+		needs := nixList{Fn: "lib.optionals " + on, Items: []string{unit}}
+		v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
+		provided[st.Var] = on
+	}
 	for _, st := range s.Stores {
 		attr := escape.NixAttrName(st.Var)
 		switch st.Kind {
@@ -387,11 +396,7 @@ func (v *moduleView) stores(s *model.Service) map[string]string {
 			// Peer authentication over the socket: the role and the
 			// database are named after the user the service runs as.
 			v.Postgres = &storeView{Var: attr, VarText: escape.NixInString(st.Var)}
-			url := `"postgresql://${cfg.user}@/${cfg.user}?host=/run/postgresql"`
-			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.database.createLocally { "+attr+" = "+url+"; }")
-			needs := nixList{Fn: "lib.optionals cfg.database.createLocally", Items: []string{`"postgresql.target"`}}
-			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
-			provided[st.Var] = "cfg.database.createLocally"
+			create(st, "cfg.database.createLocally", `"postgresql://${cfg.user}@/${cfg.user}?host=/run/postgresql"`, `"postgresql.target"`)
 		case model.MySQL:
 			// unix_socket authentication: the user and the database are
 			// named after the user the service runs as.
@@ -402,20 +407,13 @@ func (v *moduleView) stores(s *model.Service) map[string]string {
 				model.UnixSocketParam: `"mysql://${cfg.user}@localhost/${cfg.user}?unix_socket=` + sock + `"`,
 				model.GoDSN:           `"${cfg.user}@unix(` + sock + `)/${cfg.user}"`,
 			}[st.Socket]
-			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.database.createLocally { "+attr+" = "+url+"; }")
-			needs := nixList{Fn: "lib.optionals cfg.database.createLocally", Items: []string{`"mysql.service"`}}
-			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
-			provided[st.Var] = "cfg.database.createLocally"
+			create(st, "cfg.database.createLocally", url, `"mysql.service"`)
 		case model.Redis:
 			v.Redis = &storeView{Var: attr, VarText: escape.NixInString(st.Var)}
 			server := "config.services.redis.servers." + escape.NixAttrName(s.Name)
-			v.EnvParts = append(v.EnvParts, "lib.optionalAttrs cfg.redis.createLocally { "+attr+` = "unix://${`+server+`.unixSocket}"; }`)
-			unit := escape.NixString("redis-" + s.Name + ".service")
-			needs := nixList{Fn: "lib.optionals cfg.redis.createLocally", Items: []string{unit}}
-			v.After, v.Requires = append(v.After, needs), append(v.Requires, needs)
+			create(st, "cfg.redis.createLocally", `"unix://${`+server+`.unixSocket}"`, escape.NixString("redis-"+s.Name+".service"))
 			// The socket is mode 660, owned by the server's group.
 			v.SupplementaryGroups = "lib.optional cfg.redis.createLocally " + server + ".group"
-			provided[st.Var] = "cfg.redis.createLocally"
 		case model.SQLite:
 			// In the state directory, which outlives restarts and upgrades.
 			file := "/var/lib/" + s.Name + "/" + s.Name + ".db"
