@@ -293,27 +293,18 @@ func frontends(name string, fs []model.Frontend, pinned bool) ([]frontendView, s
 			pname = escape.NixString(escape.NixStoreName(name + "-frontend"))
 		}
 		install := escape.NixString("runHook preInstall; cp -r " + escape.ShellWord(f.Out) + " $out; runHook postInstall")
+		v.Args = []binding{{Name: "pname", Value: pname}, {Name: "inherit", Value: "version"}, {Name: "src", Value: src}}
 		switch f.Manager {
 		case "npm":
 			v.Builder = "pkgs.buildNpmPackage"
-			v.Args = []binding{
-				{Name: "pname", Value: pname},
-				{Name: "inherit", Value: "version"},
-				{Name: "src", Value: src},
-				{Name: "npmDepsHash", Value: "lib.fakeHash"},
-				{Name: "installPhase", Value: install},
-			}
+			v.Args = append(v.Args, binding{Name: "npmDepsHash", Value: "lib.fakeHash"})
 		case "yarn":
 			v.Builder = "pkgs.stdenv.mkDerivation"
-			v.Args = []binding{
-				{Name: "pname", Value: pname},
-				{Name: "inherit", Value: "version"},
-				{Name: "src", Value: src},
-				{Name: "yarnOfflineCache", Value: "pkgs.fetchYarnDeps {\n            yarnLock = " + yarnLock(f, pinned) + ";\n            hash = lib.fakeHash;\n          }"},
-				{Name: "nativeBuildInputs", Value: nixList{Items: []string{"pkgs.yarnConfigHook", "pkgs.yarnBuildHook", "pkgs.nodejs"}}},
-				{Name: "installPhase", Value: install},
-			}
+			v.Args = append(v.Args,
+				binding{Name: "yarnOfflineCache", Value: "pkgs.fetchYarnDeps {\n            yarnLock = " + yarnLock(f, pinned) + ";\n            hash = lib.fakeHash;\n          }"},
+				binding{Name: "nativeBuildInputs", Value: nixList{Items: []string{"pkgs.yarnConfigHook", "pkgs.yarnBuildHook", "pkgs.nodejs"}}})
 		}
+		v.Args = append(v.Args, binding{Name: "installPhase", Value: install})
 		views = append(views, v)
 		// A placeholder there (.gitkeep) goes: cp -r into an existing
 		// directory would nest the bundle inside it.
