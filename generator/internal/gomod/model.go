@@ -190,9 +190,10 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 
 	// The address wiring, for the module; listeners set only in the
 	// configuration file get the defaults of the file the project ships.
-	p.Surface = surface(g, p.Default)
+	p.Surface = &model.Surface{}
 	for _, m := range g.Mains {
 		if m.Name == p.Default && m.Surface != nil {
+			p.Surface = m.Surface
 			_, ws := shipcfg.Fill(fsys, shipcfg.Dirs(m.Dir), m.Name, p.Surface)
 			p.Warnings = append(p.Warnings, ws...)
 		}
@@ -277,15 +278,4 @@ func mainNamed(g *Project, name string) Main {
 		}
 	}
 	return Main{}
-}
-
-// surface is what the Go analysis read of the default command's runtime
-// needs, in the model both languages share.
-func surface(g *Project, def string) *model.Surface {
-	for _, m := range g.Mains {
-		if m.Name == def && m.Surface != nil {
-			return m.Surface
-		}
-	}
-	return &model.Surface{}
 }
