@@ -110,6 +110,9 @@ while read -r name github commit; do
 	mkdir -p "$work"
 	git --git-dir="$gitdir" archive "$commit" | tar -x -C "$work"
 	git -C "$work" init -q
+	# The files of the commit, for the scorer to tell a directory the
+	# build reads from a file.
+	(cd "$work" && find . -path ./.git -prune -o -type f -print | sed 's|^\./||' | LC_ALL=C sort) >"$out/files"
 	echo "nixgen init $name ($github@${commit:0:12})" >&2
 	rc=0
 	(cd "$work" && timeout 300 "$tmp/nixgen" --verbose init --dry-run --vendor-hash fake .) \

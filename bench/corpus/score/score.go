@@ -191,6 +191,7 @@ type Output struct {
 	Stderr  string
 	Files   map[string]string // "flake.nix" -> text, from "==> NAME <==" sections
 	Skipped string            // why the repository was not run, if it was not
+	Tree    []string          // the files of the pinned commit, sorted
 }
 
 var sectionRe = regexp.MustCompile(`(?m)^==> (.+) <==$`)
@@ -227,6 +228,9 @@ func readOutput(dir string) Output {
 	errb, _ := os.ReadFile(filepath.Join(dir, "stderr"))
 	o.Stderr = string(errb)
 	o.Files = splitSections(string(out))
+	if list, err := os.ReadFile(filepath.Join(dir, "files")); err == nil {
+		o.Tree = strings.Fields(string(list))
+	}
 	return o
 }
 
@@ -624,6 +628,12 @@ func parseFileset(flake string) Fileset {
 	for _, loc := range filesetRe.FindAllStringIndex(flake, -1) {
 		stmt := flake[loc[1]:statementEnd(flake, loc[1])]
 		for _, line := range strings.Split(stmt, "\n") {
+			if strings.Contains(line, "commonCargoSources") {
+				// crane's filter keeps Cargo's files under the path, not
+				// the whole tree the path names.
+				fs.Exts = append(fs.Exts, "rs", "toml")
+				continue
+			}
 			if strings.Contains(line, "fileFilter") {
 				for _, m := range extRe.FindAllStringSubmatch(line, -1) {
 					if m[1] != "" {
@@ -667,6 +677,25 @@ func (fs Fileset) covers(p string) bool {
 		}
 	}
 	return false
+}
+
+// coversTree reports whether the fileset keeps path p, a file or a
+// directory of tree (the files of the commit): a directory is kept when
+// every file under it is.
+func (fs Fileset) coversTree(p string, tree []string) bool {
+	if fs.covers(p) {
+		return true
+	}
+	under := 0
+	for _, f := range tree {
+		if strings.HasPrefix(f, p+"/") {
+			under++
+			if !fs.covers(f) {
+				return false
+			}
+		}
+	}
+	return under > 0
 }
 
 // healthPaths returns the URL paths the flake's VM test curls.
@@ -1038,7 +1067,7 @@ func scoreRepo(r Repo, o Output) Row {
 		all := row.Run == "ok"
 		var missing []string
 		for _, p := range r.BuildReads {
-			ok := row.Run == "ok" && fs.covers(p)
+			ok := row.Run == "ok" && fs.coversTree(p, o.Tree)
 			row.FilesetItems.add(mark(ok))
 			if !ok {
 				all = false
