@@ -25,6 +25,7 @@ import (
 	"github.com/nixgen/nixgen/generator/internal/choices"
 	"github.com/nixgen/nixgen/generator/internal/config"
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/gitmodules"
 	"github.com/nixgen/nixgen/generator/internal/gomod"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/plan"
@@ -333,28 +334,39 @@ func detect(fsys fs.FS, c choices.Choices) (*model.Project, error) {
 		st, err := fs.Stat(fsys, name)
 		return err == nil && !st.IsDir()
 	}
+	subs, subWarnings, err := gitmodules.Read(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var p *model.Project
 	switch {
 	case has("Cargo.toml"):
-		p, err := cargo.Detect(fsys, cargo.Options{Default: bin, Features: c.Features, NoDefaultFeatures: c.NoDefaultFeatures})
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Packages) == 0 {
-			return nil, &diag.InputError{File: "Cargo.toml",
+		p, err = cargo.Detect(fsys, cargo.Options{Default: bin, Features: c.Features, NoDefaultFeatures: c.NoDefaultFeatures, Submodules: subs})
+		if err == nil && len(p.Packages) == 0 {
+			hint := "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"
+			if slices.ContainsFunc(subs, func(s model.Submodule) bool { return !s.CheckedOut }) {
+				hint = "some git submodules are not checked out: run `git submodule update --init --recursive`, then nixgen again"
+			}
+			err = &diag.InputError{File: "Cargo.toml",
 				Msg:  "no binary target: nixgen packages programs and services, and this project builds only libraries",
-				Hint: "add src/main.rs or a [[bin]] section, or run nixgen in a crate that builds a binary"}
+				Hint: hint}
 		}
-		return p, nil
 	case has("go.mod"):
-		return gomod.Detect(fsys, gomod.Options{Default: bin, EmbedProvided: c.EmbedProvided})
+		p, err = gomod.Detect(fsys, gomod.Options{Default: bin, EmbedProvided: c.EmbedProvided, Submodules: subs})
 	case has("go.work"):
 		return nil, gomod.WorkspaceRoot(fsys)
+	default:
+		if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
+			return nil, &diag.InputError{File: ".", Msg: "no such directory"}
+		}
+		return nil, &diag.InputError{File: ".", Msg: "found neither Cargo.toml nor go.mod",
+			Hint: "run nixgen at the root of a Rust (Cargo) or Go (modules) project, or name it: nixgen init path/to/project"}
 	}
-	if _, err := fs.Stat(fsys, "."); errors.Is(err, fs.ErrNotExist) {
-		return nil, &diag.InputError{File: ".", Msg: "no such directory"}
+	if err != nil {
+		return nil, err
 	}
-	return nil, &diag.InputError{File: ".", Msg: "found neither Cargo.toml nor go.mod",
-		Hint: "run nixgen at the root of a Rust (Cargo) or Go (modules) project, or name it: nixgen init path/to/project"}
+	p.Warnings = append(subWarnings, p.Warnings...)
+	return p, nil
 }
 
 // located makes an input error's file name relative to where the user is.

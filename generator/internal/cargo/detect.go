@@ -26,6 +26,9 @@ type Options struct {
 	// another); both nil: nixgen chooses, from what the source needs.
 	Features          *[]string
 	NoDefaultFeatures *bool
+	// Submodules are the repository's git submodules: a member in one
+	// that is not checked out is not read, and the build keeps it whole.
+	Submodules []model.Submodule
 }
 
 // member is one workspace member (or the single crate).
@@ -40,7 +43,7 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	members, err := findMembers(fsys, root)
+	members, absent, err := findMembers(fsys, root, opts.Submodules)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +249,14 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Sources = src.paths
+	// A member in a submodule that is not checked out is kept whole: its
+	// files could not be read to choose from.
+	p.Sources = model.Outermost(append(src.paths, absent...))
+	dirs := append([]string(nil), absent...)
+	for _, mb := range members {
+		dirs = append(dirs, mb.dir)
+	}
+	p.Submodules = model.MarkSubmodules(opts.Submodules, dirs)
 	p.Warnings = append(p.Warnings, src.warnings...)
 	if src.sqlxOffline {
 		p.Rust.SqlxOffline = true
@@ -257,14 +267,16 @@ func Detect(fsys fs.FS, opts Options) (*model.Project, error) {
 }
 
 // findMembers returns the workspace members (the root package included),
-// sorted by directory.
-func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
+// sorted by directory, and the directories of members and path
+// dependencies inside submodules that are not checked out, which it
+// cannot read.
+func findMembers(fsys fs.FS, root *manifest, subs []model.Submodule) ([]member, []string, error) {
 	members := []member{}
 	if root.Package != nil {
 		members = append(members, member{dir: ".", m: root})
 	}
 	if root.Workspace == nil {
-		return members, nil
+		return members, nil, nil
 	}
 	excluded, literal := map[string]bool{}, map[string]bool{}
 	for _, e := range root.Workspace.Exclude {
@@ -279,18 +291,28 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 	// member named without a glob covers.
 	isExcluded := func(d string) bool { return within(excluded, d) && !within(literal, d) }
 	dirs := map[string]bool{}
+	absent := map[string]bool{}
+	// unread reports whether d is in a submodule that is not checked out.
+	unread := func(d string) bool {
+		s, ok := model.SubmoduleOf(subs, d)
+		return ok && !s.CheckedOut
+	}
 	for _, pattern := range root.Workspace.Members {
 		pattern = path.Clean(pattern)
 		if strings.HasPrefix(pattern, "../") || path.IsAbs(pattern) {
-			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q is outside the repository", pattern),
+			return nil, nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q is outside the repository", pattern),
 				Hint: "run nixgen at the repository root that contains every member"}
 		}
 		matches, err := globMembers(fsys, pattern)
 		if err != nil {
-			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member pattern %q: %v", pattern, err)}
+			return nil, nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member pattern %q: %v", pattern, err)}
+		}
+		if len(matches) == 0 && !isGlob(pattern) && unread(pattern) {
+			absent[pattern] = true
+			continue
 		}
 		if len(matches) == 0 && !isGlob(pattern) {
-			return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q does not exist", pattern)}
+			return nil, nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q does not exist", pattern)}
 		}
 		for _, d := range matches {
 			if isExcluded(d) || d == "." {
@@ -300,7 +322,11 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 				if isGlob(pattern) {
 					continue // globs may match directories that are not crates
 				}
-				return nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q has no Cargo.toml", d)}
+				if unread(d) {
+					absent[d] = true
+					continue
+				}
+				return nil, nil, &diag.InputError{File: "Cargo.toml", Msg: fmt.Sprintf("workspace member %q has no Cargo.toml", d)}
 			}
 			dirs[d] = true
 		}
@@ -315,6 +341,8 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 			if !strings.HasPrefix(d2, "../") && !isExcluded(d2) && d2 != "." {
 				if _, err := fs.Stat(fsys, path.Join(d2, "Cargo.toml")); err == nil {
 					dirs[d2] = true
+				} else if unread(d2) {
+					absent[d2] = true
 				}
 			}
 		})
@@ -327,11 +355,11 @@ func findMembers(fsys fs.FS, root *manifest) ([]member, error) {
 	for _, d := range sorted {
 		m, err := readManifest(fsys, path.Join(d, "Cargo.toml"))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		members = append(members, member{dir: d, m: m})
 	}
-	return members, nil
+	return members, model.SortStrings(slices.Collect(maps.Keys(absent))), nil
 }
 
 // binTarget is an executable a member declares, and the features Cargo

@@ -83,7 +83,7 @@ func TestFindMembersGlobs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			members, err := findMembers(fsys, root)
+			members, _, err := findMembers(fsys, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestFindMembersGlobErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = findMembers(fsys, root)
+		_, _, err = findMembers(fsys, root, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error = %v, want it to say %q", tc.manifest, err, tc.want)
 		}

@@ -140,7 +140,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, err := findMembers(fsys, root)
+	members, _, err := findMembers(fsys, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ rusqlite = { version = "0.31", optional = true }
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, err := findMembers(fsys, root)
+	members, _, err := findMembers(fsys, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 			if err != nil {
 				t.Fatal(err)
 			}
-			members, err := findMembers(fsys, root)
+			members, _, err := findMembers(fsys, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -61,7 +61,7 @@ mod tests {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, err := findMembers(fsys, root)
+	members, _, err := findMembers(fsys, root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,9 @@ type Options struct {
 	// that the user provides (nixgen.toml's [go] embed-provided): their
 	// absence is a warning, not an error.
 	EmbedProvided []string
+	// Submodules are the repository's git submodules; those holding a
+	// built package are marked as read by the build.
+	Submodules []model.Submodule
 }
 
 // Detect reads the Go module in fsys into the model. It runs nothing: the
@@ -79,6 +82,7 @@ func project(fsys fs.FS, opts Options, g *Project, tags []string) (*model.Projec
 	if _, err := fs.Stat(fsys, "go.sum"); err == nil {
 		p.Go.HasGoSum = true
 	}
+	p.Submodules = model.MarkSubmodules(opts.Submodules, g.Dirs)
 	p.Warnings = append(p.Warnings, g.Warnings...)
 	if g.License != "" {
 		names, unknown := spdx.Licenses(g.License)

@@ -61,6 +61,10 @@ type Project struct {
 	// their #cgo flags name), relative to the root, sorted.
 	OtherSources []string
 
+	// Dirs are the directories of the built packages, relative to the
+	// root, sorted.
+	Dirs []string
+
 	// Vendored is true when the source carries vendor/modules.txt (and
 	// .gitignore does not exclude vendor/): buildGoModule then needs
 	// vendorHash = null.
@@ -207,6 +211,10 @@ func scanTagged(fsys fs.FS, tags []string) (*Project, error) {
 		p.Mains = append(p.Mains, Main{Dir: pkg.Dir, Name: binaryName(pkg.ImportPath), LeftOut: why, LeftOutDir: dir})
 	}
 	pkgs = built(pkgs, p.Mains)
+	for _, pk := range pkgs {
+		p.Dirs = append(p.Dirs, pk.Dir)
+	}
+	p.Dirs = sortedUnique(p.Dirs)
 	if p.Cgo, p.CLibs, err = cgoNeeds(fsys, ctx, pkgs); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,7 @@ func TestDetectFixtures(t *testing.T) {
 			VersionVar:     "main.version",
 			License:        "MIT",
 			Server:         true,
+			Dirs:           []string{"."},
 		},
 		"go-two-cmds": {
 			ModulePath: "github.com/example/twocmds", GoVersion: "1.23.0",
@@ -42,6 +43,7 @@ func TestDetectFixtures(t *testing.T) {
 			VersionVar: "github.com/example/twocmds/internal/buildinfo.Version",
 			License:    "Apache-2.0",
 			Server:     true,
+			Dirs:       []string{"cmd/api", "cmd/migrate", "internal/buildinfo", "internal/store"},
 		},
 		"go-cgo-sqlite": {
 			ModulePath: "example.com/notes", GoVersion: "1.22",
@@ -49,6 +51,7 @@ func TestDetectFixtures(t *testing.T) {
 			Requires: []string{"github.com/mattn/go-sqlite3"},
 			Imports:  []string{"github.com/mattn/go-sqlite3"},
 			License:  "ISC",
+			Dirs:     []string{"."},
 		},
 		"go-vendored": {
 			ModulePath: "example.com/fetchall", GoVersion: "1.22",
@@ -58,6 +61,7 @@ func TestDetectFixtures(t *testing.T) {
 			Imports:    []string{"golang.org/x/sync/errgroup"},
 			VersionVar: "main.Version",
 			License:    "Unlicense",
+			Dirs:       []string{"."},
 		},
 		"go-work": {
 			ModulePath: "example.com/workapp", GoVersion: "1.22",
@@ -65,11 +69,13 @@ func TestDetectFixtures(t *testing.T) {
 			Requires:      []string{"example.com/workapp/greet"},
 			LocalReplaces: []string{"greet"},
 			Work:          &WorkFile{GoVersion: "1.22", Use: []string{".", "greet", "tools"}},
+			Dirs:          []string{"."},
 		},
 		"go-library": {
 			ModulePath: "github.com/example/kv", GoVersion: "1.21",
 			NoRequirements: true,
 			License:        "BSD-3-Clause",
+			Dirs:           []string{".", "internal/parse"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -20,6 +20,17 @@ const (
 	Go   Language = "go"
 )
 
+// SourceExts are the extensions of the files a flake's source keeps
+// wherever they are, by the language's own filter: crane's
+// commonCargoSources and nixgen's rustPlatform filter keep *.rs and
+// *.toml (and Cargo.lock), the Go filter *.go (and go.mod, go.sum).
+func (l Language) SourceExts() []string {
+	if l == Rust {
+		return []string{"rs", "toml"}
+	}
+	return []string{"go"}
+}
+
 // Project is everything nixgen knows about one repository.
 type Project struct {
 	Language    Language
@@ -41,6 +52,10 @@ type Project struct {
 	// (SQL migrations, included assets, .proto files). Sorted, no path inside
 	// another.
 	Sources []string
+
+	// Submodules are the git submodules .gitmodules declares, sorted by
+	// Path.
+	Submodules []Submodule
 
 	// Env holds environment variables every build needs, sorted by Name.
 	Env []EnvVar
@@ -70,6 +85,55 @@ type Project struct {
 	// Warnings are things the user should know about the generated output,
 	// in the order they were found.
 	Warnings []string
+}
+
+// Submodule is a git submodule of the repository.
+type Submodule struct {
+	Path string // slash-separated, relative to the root
+	// CheckedOut is true when its directory holds files, which detection
+	// then read like the rest of the tree.
+	CheckedOut bool
+	// Build is true when the flake's source keeps files from it: a Cargo
+	// member or path dependency in it, a path in Sources, or a file of the
+	// language's own kinds (SourceExts) inside it. Plan decides it.
+	Build bool
+}
+
+// BuildSubmodules returns the paths of the submodules the build reads.
+func (p *Project) BuildSubmodules() []string {
+	var paths []string
+	for _, s := range p.Submodules {
+		if s.Build {
+			paths = append(paths, s.Path)
+		}
+	}
+	return paths
+}
+
+// SubmoduleOf returns the submodule among subs that holds path p (or is
+// p), and whether there is one.
+func SubmoduleOf(subs []Submodule, p string) (Submodule, bool) {
+	for _, s := range subs {
+		if p == s.Path || strings.HasPrefix(p, s.Path+"/") {
+			return s, true
+		}
+	}
+	return Submodule{}, false
+}
+
+// MarkSubmodules returns a copy of subs with Build set on each that holds
+// one of dirs (the directories the build compiles).
+func MarkSubmodules(subs []Submodule, dirs []string) []Submodule {
+	out := append([]Submodule(nil), subs...)
+	for i := range out {
+		for _, d := range dirs {
+			if d == out[i].Path || strings.HasPrefix(d, out[i].Path+"/") {
+				out[i].Build = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // SkippedTest is a test the sandboxed check phase must not run.

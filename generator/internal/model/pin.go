@@ -9,6 +9,10 @@ type SourcePin struct {
 	URL         string
 	Rev         string // the full commit hash
 	Hash        string // SRI hash of the tree the fetcher unpacks
+	// Submodules is true when the tree holds the submodules the build
+	// reads (fetchFromGitHub's fetchSubmodules; fetchgit fetches them
+	// by default).
+	Submodules bool
 	// Version is the version the pinned tag names ("1.2.0" for v1.2.0),
 	// else "0-unstable-DATE" from the commit's date, as nixpkgs names
 	// unreleased versions; "" when neither is known.

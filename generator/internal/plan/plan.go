@@ -38,10 +38,12 @@ func Project(fsys fs.FS, p *model.Project, c choices.Choices) (model.Builder, []
 	if err := include(fsys, p, c.Include); err != nil {
 		return "", nil, err
 	}
-	warnings, err := service(p, c)
+	warnings := submodules(p)
+	serviceWarnings, err := service(p, c)
 	if err != nil {
 		return "", nil, err
 	}
+	warnings = append(warnings, serviceWarnings...)
 	warnings = append(warnings, skipTests(p, c.SkipTests)...)
 	return builder, warnings, nil
 }
@@ -91,6 +93,37 @@ func rustBuilder(chosen model.Builder, p *model.Project) model.Builder {
 		return model.Crane
 	}
 	return model.RustPlatform
+}
+
+// submodules decides which git submodules the build reads: those
+// detection found a member or package in, and those holding or inside an
+// extra source path. Each is kept whole, so that the source is the same
+// whether or not this checkout has it. It warns about each submodule
+// that is not checked out: what is in it was not read.
+func submodules(p *model.Project) []string {
+	var warnings, keep []string
+	for i := range p.Submodules {
+		s := &p.Submodules[i]
+		for _, src := range p.Sources {
+			if src == s.Path || strings.HasPrefix(src, s.Path+"/") || strings.HasPrefix(s.Path, src+"/") {
+				s.Build = true
+			}
+		}
+		const update = "run `git submodule update --init --recursive` and rerun nixgen"
+		switch {
+		case s.Build:
+			keep = append(keep, s.Path)
+			if !s.CheckedOut {
+				warnings = append(warnings, fmt.Sprintf("%s is a git submodule the build needs, and it is not checked out: nixgen read nothing in it, so what it needs (native inputs, features, files, settings) is unknown; %s", s.Path, update))
+			}
+		case !s.CheckedOut:
+			warnings = append(warnings, fmt.Sprintf("%s is a git submodule that is not checked out: nixgen did not read it, and the flake's source leaves it out; if the build needs it, %s", s.Path, update))
+		}
+	}
+	if len(keep) > 0 {
+		p.Sources = model.Outermost(append(p.Sources, keep...))
+	}
+	return warnings
 }
 
 // include adds the user's extra source paths.

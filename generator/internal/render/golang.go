@@ -16,6 +16,7 @@ type goView struct {
 	Fileset                         nixList
 	Src                             *sourceView // a pinned fetch replacing Fileset
 	Version                         string      // and its version
+	Submodules                      []string    // the comment above inputs.self.submodules; nil: none
 	Meta                            []binding
 	VendorComment                   []string
 	VendorHash                      string
@@ -77,7 +78,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 	if g.HasGoSum {
 		fileset = append(fileset, "./go.sum")
 	}
-	fileset = append(fileset, `(lib.fileset.fileFilter (file: file.hasExt "go") ./.)`)
+	fileset = append(fileset, extFilter(model.Go))
 	for _, s := range p.Sources {
 		fileset = append(fileset, escape.NixPath(s))
 	}
@@ -90,6 +91,7 @@ func Go(p *model.Project, opts Options) (Files, []string, error) {
 		}
 		v.Src, v.Version = src, escape.NixString(escape.NixStoreName(opts.Src.Version))
 	}
+	v.Submodules = selfSubmodules(p, opts.Src != nil)
 
 	v.Meta = metaBindings(p)
 

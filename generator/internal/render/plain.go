@@ -157,6 +157,7 @@ func plain(p *model.Project, opts model.CI) (Files, []string, error) {
 type plainWorkflowView struct {
 	HeaderComment                         []string
 	Checkout, Upload, Download, Toolchain string
+	Submodules                            bool   // the checkout fetches the submodules the build reads
 	RustCache                             string // Rust: the cache action after the toolchain
 	Rust                                  bool
 	BuildEnv                              []binding
@@ -256,6 +257,7 @@ func plainWorkflow(p *model.Project, h *plainHost, opts model.CI) ([]byte, []str
 	}
 	v := plainWorkflowView{
 		Checkout:      uses("checkout", opts.PinActions),
+		Submodules:    len(p.BuildSubmodules()) > 0,
 		Upload:        uses("upload-artifact", opts.PinActions),
 		Download:      uses("download-artifact", opts.PinActions),
 		ArtifactName:  escape.YAMLString(h.Name),

@@ -21,6 +21,7 @@ type rustView struct {
 	Version      string
 	Fileset      any         // a Nix expression or a nixList
 	Src          *sourceView // a pinned fetch replacing Fileset, when set
+	Submodules   []string    // the comment above inputs.self.submodules; nil: none
 	OutputHashes []binding
 	CommonArgs   []binding
 	Meta         []binding
@@ -85,7 +86,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 	if crane {
 		fileset = append(fileset, "(craneLib.fileset.commonCargoSources ./.)")
 	} else {
-		fileset = append(fileset, "./Cargo.lock", `(lib.fileset.fileFilter (file: lib.any file.hasExt [ "rs" "toml" ]) ./.)`)
+		fileset = append(fileset, "./Cargo.lock", extFilter(model.Rust))
 	}
 	for _, s := range p.Sources {
 		fileset = append(fileset, escape.NixPath(s))
@@ -102,6 +103,7 @@ func Rust(p *model.Project, opts Options) (Files, []string, error) {
 		}
 		v.Src = src
 	}
+	v.Submodules = selfSubmodules(p, opts.Src != nil)
 
 	if !crane {
 		for _, g := range p.Rust.GitDeps {

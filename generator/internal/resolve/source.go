@@ -134,8 +134,14 @@ func sourceRequest(ctx context.Context, p *model.Project, opts SourceOptions) (R
 		}
 	}
 	if owner != "" && s.Kind == model.SrcGitHub {
-		return Request{Fetcher: GitHub, URL: GitHubURL(s.GitHubURL, owner, repo), Owner: owner, Repo: repo, Rev: s.Rev},
-			&model.SourcePin{Fetcher: string(GitHub), Owner: owner, Repo: repo}, nil
+		req := Request{Fetcher: GitHub, URL: GitHubURL(s.GitHubURL, owner, repo), Owner: owner, Repo: repo, Rev: s.Rev}
+		pin := &model.SourcePin{Fetcher: string(GitHub), Owner: owner, Repo: repo}
+		if len(p.BuildSubmodules()) > 0 {
+			// fetchFromGitHub with fetchSubmodules is fetchgit underneath:
+			// a checkout with its submodules, hashed as such.
+			req.Fetcher, req.Submodules, pin.Submodules = Git, true, true
+		}
+		return req, pin, nil
 	}
 	if strings.HasPrefix(url, "git@") || strings.HasPrefix(url, "ssh://") {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("src is fetched from %s over ssh, which Nix's sandboxed fetchgit cannot use unless the remote is public over https; consider --src git:https://...", url))
@@ -174,7 +180,13 @@ func (k pinsOnDisk) source(sp *model.SourcePin) (model.SourcePin, bool) {
 		return ""
 	}
 	for _, f := range k.fetches {
-		same := f.Func == sp.Fetcher && (sp.Fetcher == string(GitHub) && text(f, "owner") == sp.Owner && text(f, "repo") == sp.Repo ||
+		// A pin hashed without the submodules the build now reads (or
+		// with ones it no longer does) is another tree.
+		submodules := false
+		if b, ok := f.Args["fetchSubmodules"]; ok {
+			submodules = b.Value.Raw == "true"
+		}
+		same := f.Func == sp.Fetcher && (sp.Fetcher == string(GitHub) && text(f, "owner") == sp.Owner && text(f, "repo") == sp.Repo && submodules == sp.Submodules ||
 			sp.Fetcher == string(Git) && text(f, "url") == sp.URL)
 		rev, hash := text(f, "rev"), text(f, f.HashAttr)
 		if !same || rev == "" || hash == "" {
