@@ -5,41 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
-)
-
-// Files a Rust build reads that a Cargo-aware source filter (crane's
-// commonCargoSources keeps *.rs, *.toml and Cargo.lock) would drop.
-var (
-	strLit = `"((?:[^"\\]|\\.)*)"`
-	// include_str!("x") and include_bytes!("x"): relative to the including file.
-	includeRE = regexp.MustCompile(`include_(?:str|bytes)!\s*\(\s*` + strLit + `\s*\)`)
-	// include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/x")): relative to the crate.
-	includeManifestRE = regexp.MustCompile(`include_(?:str|bytes)!\s*\(\s*concat!\s*\(\s*env!\s*\(\s*"CARGO_MANIFEST_DIR"\s*\)\s*,\s*` + strLit + `\s*\)\s*\)`)
-	// sqlx::migrate!() reads ./migrations, or the given directory, relative to the crate.
-	migrateRE = regexp.MustCompile(`\bmigrate!\s*\(\s*(?:` + strLit + `)?\s*\)`)
-	// #[sqlx::test(migrations = "x")] and sqlx::query_file!("x"): relative to the crate.
-	sqlxPathRE  = regexp.MustCompile(`sqlx::test\s*\([^)]*\bmigrations\s*=\s*` + strLit)
-	queryFileRE = regexp.MustCompile(`\bquery_file(?:_as|_scalar)?(?:_unchecked)?!\s*\(\s*(?:[A-Za-z_][A-Za-z0-9_:]*\s*,\s*)?` + strLit)
-	// sqlx's compile-time checked queries need .sqlx/ (or a live database).
-	queryMacroRE = regexp.MustCompile(`\bquery(?:_as|_scalar|_file|_file_as|_file_scalar)?!\s*\(`)
-	anyStrRE     = regexp.MustCompile(strLit)
-	// #[derive(Template)] #[template(path = "x")]: askama (and rinja)
-	// read templates/ of the crate, or the dirs askama.toml names.
-	templateRE = regexp.MustCompile(`#\[template\s*\([^)]*\bpath\s*=\s*` + strLit)
-	// rust-embed's #[folder = "x"] and include_dir!("x"): relative to the
-	// crate ($CARGO_MANIFEST_DIR/ may lead).
-	folderRE     = regexp.MustCompile(`#\[folder\s*=\s*` + strLit)
-	includeDirRE = regexp.MustCompile(`\binclude_dir!\s*\(\s*` + strLit)
-	// Another crate's include! (grass::include!("style.scss")) reads a
-	// file relative to the crate, and what it imports beside it.
-	otherIncludeRE = regexp.MustCompile(`\b[a-z_][a-z0-9_]*::include!\s*\(\s*` + strLit)
+	"github.com/nixgen/nixgen/generator/internal/rustsrc"
 )
 
 type sourceScan struct {
@@ -55,21 +27,30 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	usesQueryMacros := false
 	seen := map[string]bool{}
 
-	add := func(from, base, rel string) {
-		rel = unescapeRust(rel)
+	add := func(at, via, base, rel string) {
 		if rel == "" || path.IsAbs(rel) {
 			return
 		}
 		p := path.Clean(path.Join(base, rel))
 		if p == "." || strings.HasPrefix(p, "../") || p == ".." {
-			s.warnings = append(s.warnings, fmt.Sprintf("%s reads %q, outside the repository; the Nix build cannot see it", from, rel))
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: %s reads %q, outside the repository; the Nix build cannot see it", at, via, rel))
 			return
 		}
 		if _, err := fs.Stat(fsys, p); err != nil {
-			s.warnings = append(s.warnings, fmt.Sprintf("%s reads %q, which does not exist; the build will fail until it does", from, p))
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: %s reads %s, which does not exist; the build will fail until it does", at, via, p))
 			return
 		}
 		if !cargoFiltered(p) {
+			keep[p] = true
+		}
+	}
+	// maybe keeps what a test's string literal names, when it exists.
+	maybe := func(base, rel string) {
+		p := path.Clean(path.Join(base, rel))
+		if strings.HasPrefix(p, "../") || p == ".." || p == "." || hasGitDir(p) || cargoFiltered(p) {
+			return
+		}
+		if projfs.Check(fsys, p) == nil {
 			keep[p] = true
 		}
 	}
@@ -78,6 +59,7 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 		if mb.m.Package == nil {
 			continue
 		}
+		var files []rustsrc.File
 		err := fs.WalkDir(fsys, mb.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -100,50 +82,35 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 			if err != nil {
 				return err
 			}
-			text := string(data)
-			for _, m := range includeRE.FindAllStringSubmatch(text, -1) {
-				add(p, path.Dir(p), m[1])
-			}
-			for _, m := range includeManifestRE.FindAllStringSubmatch(text, -1) {
-				add(p, mb.dir, strings.TrimPrefix(m[1], "/"))
-			}
-			for _, m := range migrateRE.FindAllStringSubmatch(text, -1) {
-				dir := m[1]
-				if dir == "" {
-					dir = "migrations"
-				}
-				add(p, mb.dir, dir)
-			}
-			for _, re := range []*regexp.Regexp{sqlxPathRE, queryFileRE} {
-				for _, m := range re.FindAllStringSubmatch(text, -1) {
-					add(p, mb.dir, m[1])
-				}
-			}
-			if templateRE.MatchString(text) {
-				for _, dir := range templateDirs(fsys, mb.dir) {
-					add(p, mb.dir, dir)
-				}
-			}
-			for _, re := range []*regexp.Regexp{folderRE, includeDirRE} {
-				for _, m := range re.FindAllStringSubmatch(text, -1) {
-					add(p, mb.dir, strings.TrimPrefix(strings.TrimPrefix(m[1], "$CARGO_MANIFEST_DIR"), "/"))
-				}
-			}
-			for _, m := range otherIncludeRE.FindAllStringSubmatch(text, -1) {
-				if dir := path.Dir(unescapeRust(m[1])); dir != "." {
-					add(p, mb.dir, dir)
-				} else {
-					add(p, mb.dir, m[1])
-				}
-			}
-			if strings.Contains(text, "sqlx") && queryMacroRE.MatchString(text) {
-				usesQueryMacros = true
-			}
+			files = append(files, rustsrc.File{Path: p, Src: data})
 			return nil
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return s, fmt.Errorf("scanning %s: %w", mb.dir, err)
 		}
+		tests := path.Join(mb.dir, "tests") + "/"
+		reads, err := rustsrc.FindReads(files, func(p string) bool { return strings.HasPrefix(p, tests) })
+		if err != nil {
+			return s, err
+		}
+		for _, r := range reads.Paths {
+			base := mb.dir
+			if r.Base == rustsrc.FromFile {
+				base = path.Dir(r.File)
+			}
+			if r.Maybe {
+				maybe(base, r.Path)
+				continue
+			}
+			add(r.At, r.Via, base, r.Path)
+		}
+		if reads.Templates {
+			for _, dir := range templateDirs(fsys, mb.dir) {
+				add(path.Join(mb.dir, "Cargo.toml"), "askama", mb.dir, dir)
+			}
+		}
+		s.warnings = append(s.warnings, reads.Unknown...)
+		usesQueryMacros = usesQueryMacros || reads.QueryMacros
 
 		// Paths named in the build script.
 		if script := mb.m.buildScript(fsys, mb.dir); script != "" {
@@ -152,9 +119,14 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 			if skip, ok := projfs.Skipped(err); ok {
 				s.warnings = append(s.warnings, skip.Error())
 			}
+			var lits []string
 			if err == nil {
-				for _, m := range anyStrRE.FindAllStringSubmatch(string(data), -1) {
-					lit := unescapeRust(m[1])
+				if lits, err = rustsrc.Literals(rustsrc.File{Path: bp, Src: data}); err != nil {
+					return s, err
+				}
+			}
+			if err == nil {
+				for _, lit := range lits {
 					for _, prefix := range []string{"cargo::rerun-if-changed=", "cargo:rerun-if-changed="} {
 						lit = strings.TrimPrefix(lit, prefix)
 					}
@@ -243,13 +215,4 @@ func plausiblePath(s string) bool {
 		return false
 	}
 	return !strings.ContainsAny(s, " {}\n\t=:;*?$")
-}
-
-// unescapeRust undoes the simple escapes of a Rust string literal.
-func unescapeRust(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	r := strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\n`, "\n", `\t`, "\t")
-	return r.Replace(s)
 }
