@@ -54,6 +54,12 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	keep := map[string]bool{}
 	usesQueryMacros := false
 	seen := map[string]bool{}
+	// A crate's files are read with the crate they belong to: paths in
+	// them are relative to that crate, not to a package above it.
+	isMember := map[string]bool{}
+	for _, mb := range members {
+		isMember[mb.dir] = mb.m.Package != nil
+	}
 
 	add := func(from, base, rel string) {
 		rel = unescapeRust(rel)
@@ -83,7 +89,7 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 				return err
 			}
 			if d.IsDir() {
-				if p != mb.dir && skipDir(d.Name()) {
+				if p != mb.dir && (skipDir(d.Name()) || isMember[p]) {
 					return fs.SkipDir
 				}
 				return nil
