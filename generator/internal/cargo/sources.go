@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/nixgen/nixgen/generator/internal/gitignore"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
@@ -27,7 +29,8 @@ var (
 	// #[sqlx::test(migrations = "x")] and sqlx::query_file!("x"): relative to the crate.
 	sqlxPathRE  = regexp.MustCompile(`sqlx::test\s*\([^)]*\bmigrations\s*=\s*` + strLit)
 	queryFileRE = regexp.MustCompile(`\bquery_file(?:_as|_scalar)?(?:_unchecked)?!\s*\(\s*(?:[A-Za-z_][A-Za-z0-9_:]*\s*,\s*)?` + strLit)
-	// sqlx's compile-time checked queries need .sqlx/ (or a live database).
+	// sqlx's compile-time checked queries need .sqlx/ (or a database named
+	// in a .env).
 	queryMacroRE = regexp.MustCompile(`\bquery(?:_as|_scalar|_file|_file_as|_file_scalar)?!\s*\(`)
 	anyStrRE     = regexp.MustCompile(strLit)
 	// #[derive(Template)] #[template(path = "x")]: askama (and rinja)
@@ -52,7 +55,7 @@ type sourceScan struct {
 func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	var s sourceScan
 	keep := map[string]bool{}
-	usesQueryMacros := false
+	var macroCrates []string // members whose sources use sqlx's query macros
 	seen := map[string]bool{}
 	// A crate's files are read with the crate they belong to: paths in
 	// them are relative to that crate, not to a package above it.
@@ -142,8 +145,8 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 					add(p, mb.dir, m[1])
 				}
 			}
-			if strings.Contains(text, "sqlx") && queryMacroRE.MatchString(text) {
-				usesQueryMacros = true
+			if strings.Contains(text, "sqlx") && queryMacroRE.MatchString(text) && !slices.Contains(macroCrates, mb.dir) {
+				macroCrates = append(macroCrates, mb.dir)
 			}
 			return nil
 		})
@@ -187,8 +190,21 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 			}
 		}
 	}
-	if usesQueryMacros && !s.sqlxOffline {
-		s.warnings = append(s.warnings, "sqlx query macros check SQL against a database at compile time, which a Nix build cannot reach: run `cargo sqlx prepare --workspace` and commit .sqlx/, then rerun nixgen")
+	// Without offline data (SQLX_OFFLINE is set for the whole build when
+	// there is any), the macros connect to the DATABASE_URL of a .env.
+	if !s.sqlxOffline {
+		ign := gitignore.New(fsys)
+		for _, dir := range macroCrates {
+			paths, warnings := sqlxLiveDatabase(fsys, ign, dir)
+			for _, p := range paths {
+				keep[p] = true
+			}
+			for _, w := range warnings {
+				if !slices.Contains(s.warnings, w) {
+					s.warnings = append(s.warnings, w)
+				}
+			}
+		}
 	}
 
 	all := make([]string, 0, len(keep))
