@@ -61,7 +61,7 @@
         commonArgs = {
           inherit version src;
           # `go mod vendor` hashed by nixgen; `nixgen bump --deps` refreshes it after go.sum changes.
-          vendorHash = "sha256-NBPoz/jw9qsvL3cPDKDr9mp4vSfi+4McrmX5iZ1//kU=";
+          vendorHash = "sha256-de1+1NlpLv58mA+td0etanPAvMe+vsGWdihPNIf9o6E=";
           ldflags = [
             "-s"
             "-w"

@@ -267,6 +267,26 @@ fn main() {}
 	}
 }
 
+// A member below the root package is scanned as itself: its
+// sqlx::migrate!() reads its own migrations/, not the root's.
+func TestScanSourcesNestedMember(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Cargo.toml":                  file("[package]\nname = \"app\"\n[workspace]\nmembers = [\"db\"]\n"),
+		"Cargo.lock":                  file(lockV4),
+		"src/main.rs":                 file("fn main() {}"),
+		"db/Cargo.toml":               file("[package]\nname = \"db\"\n"),
+		"db/src/lib.rs":               file("pub static M: sqlx::migrate::Migrator = sqlx::migrate!();"),
+		"db/migrations/0001_init.sql": file(""),
+	}
+	p, err := Detect(fsys, Options{Default: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"db/migrations"}, p.Sources); diff != "" || len(p.Warnings) != 0 {
+		t.Errorf("sources (-want +got):\n%s\nwarnings = %q", diff, p.Warnings)
+	}
+}
+
 func TestSqlx(t *testing.T) {
 	fsys := fstest.MapFS{
 		"Cargo.toml":  file("[package]\nname = \"x\"\n[dependencies]\nsqlx = \"0.8\"\n"),

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/nixgen/nixgen/generator/internal/gitignore"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 	"github.com/nixgen/nixgen/generator/internal/rustsrc"
@@ -24,8 +26,14 @@ type sourceScan struct {
 func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 	var s sourceScan
 	keep := map[string]bool{}
-	usesQueryMacros := false
+	var macroCrates []string // members whose sources use sqlx's query macros
 	seen := map[string]bool{}
+	// A crate's files are read with the crate they belong to: paths in
+	// them are relative to that crate, not to a package above it.
+	isMember := map[string]bool{}
+	for _, mb := range members {
+		isMember[mb.dir] = mb.m.Package != nil
+	}
 
 	add := func(at, via, base, rel string) {
 		if rel == "" || path.IsAbs(rel) {
@@ -65,7 +73,7 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 				return err
 			}
 			if d.IsDir() {
-				if p != mb.dir && skipDir(d.Name()) {
+				if p != mb.dir && (skipDir(d.Name()) || isMember[p]) {
 					return fs.SkipDir
 				}
 				return nil
@@ -110,7 +118,9 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 			}
 		}
 		s.warnings = append(s.warnings, reads.Unknown...)
-		usesQueryMacros = usesQueryMacros || reads.QueryMacros
+		if reads.QueryMacros {
+			macroCrates = append(macroCrates, mb.dir)
+		}
 
 		// Paths named in the build script.
 		if script := mb.m.buildScript(fsys, mb.dir); script != "" {
@@ -153,8 +163,21 @@ func scanSources(fsys fs.FS, members []member) (sourceScan, error) {
 			}
 		}
 	}
-	if usesQueryMacros && !s.sqlxOffline {
-		s.warnings = append(s.warnings, "sqlx query macros check SQL against a database at compile time, which a Nix build cannot reach: run `cargo sqlx prepare --workspace` and commit .sqlx/, then rerun nixgen")
+	// Without offline data (SQLX_OFFLINE is set for the whole build when
+	// there is any), the macros connect to the DATABASE_URL of a .env.
+	if !s.sqlxOffline {
+		ign := gitignore.New(fsys)
+		for _, dir := range macroCrates {
+			paths, warnings := sqlxLiveDatabase(fsys, ign, dir)
+			for _, p := range paths {
+				keep[p] = true
+			}
+			for _, w := range warnings {
+				if !slices.Contains(s.warnings, w) {
+					s.warnings = append(s.warnings, w)
+				}
+			}
+		}
 	}
 
 	all := make([]string, 0, len(keep))

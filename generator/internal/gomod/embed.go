@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nixgen/nixgen/generator/internal/diag"
+	"github.com/nixgen/nixgen/generator/internal/gitignore"
 	"github.com/nixgen/nixgen/generator/internal/model"
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
@@ -41,7 +42,7 @@ var placeholders = []string{".gitkeep", ".keep", ".gitignore", ".empty", ".place
 func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []scriptCommand) ([]string, []model.Frontend, []string, error) {
 	var kept, warnings, problems []string
 	var frontends []model.Frontend
-	ign := newGitignores(fsys)
+	ign := gitignore.New(fsys)
 	for _, e := range patterns {
 		{
 			glob, all := strings.CutPrefix(e.Pattern, "all:")
@@ -51,7 +52,7 @@ func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []sc
 			for _, m := range matches {
 				files = append(files, embedFiles(fsys, m, all)...)
 			}
-			real := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return placeholder(fsys, f) || ign.ignored(f) })
+			real := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return placeholder(fsys, f) || ign.Ignored(f) })
 			if len(real) > 0 {
 				// A wildcard keeps its whole directory, but never the whole module.
 				if dir := path.Dir(full); strings.ContainsAny(glob, "*?[") && dir != "." {
@@ -82,7 +83,7 @@ func embeds(fsys fs.FS, patterns []embedPattern, provided []string, scripts []sc
 			why := "nothing in the source matches it"
 			switch {
 			case len(files) > 0 && len(files) == countIgnored(ign, files):
-				why = fmt.Sprintf("what matches it is left out of git by %s, so a flake's source lacks it", ign.why(files[0]))
+				why = fmt.Sprintf("what matches it is left out of git by %s, so a flake's source lacks it", ign.Why(files[0]))
 			case len(files) > 0:
 				why = fmt.Sprintf("%s holds only placeholders (%s), so the binary would ship without what belongs there", target, strings.Join(baseNames(files), ", "))
 			}
@@ -218,10 +219,10 @@ func baseNames(files []string) []string {
 	return sortedUnique(out)
 }
 
-func countIgnored(ign *gitignores, files []string) int {
+func countIgnored(ign *gitignore.Rules, files []string) int {
 	n := 0
 	for _, f := range files {
-		if ign.ignored(f) {
+		if ign.Ignored(f) {
 			n++
 		}
 	}
@@ -325,124 +326,4 @@ func packageManager(fsys fs.FS, dir string) string {
 			return "npm"
 		}
 	}
-}
-
-// gitignores answers whether git leaves a path out, from the .gitignore
-// files in its directory and above: patterns without a slash match a
-// name at any depth, others are anchored where the file is; a trailing
-// slash matches directories; "!" re-includes; "**" is taken as any
-// number of directories. Global and .git/info/exclude rules are not read.
-type gitignores struct {
-	fsys  fs.FS
-	files map[string][]ignoreRule
-}
-
-type ignoreRule struct {
-	pattern string
-	neg     bool
-	dirOnly bool
-	at      string
-}
-
-func newGitignores(fsys fs.FS) *gitignores {
-	return &gitignores{fsys: fsys, files: map[string][]ignoreRule{}}
-}
-
-func (g *gitignores) rules(dir string) []ignoreRule {
-	if r, ok := g.files[dir]; ok {
-		return r
-	}
-	var rules []ignoreRule
-	name := path.Join(dir, ".gitignore")
-	data, err := projfs.ReadFile(g.fsys, name)
-	if err == nil {
-		for i, line := range strings.Split(string(data), "\n") {
-			line = strings.TrimRight(line, "\r")
-			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			r := ignoreRule{at: fmt.Sprintf("%s:%d", name, i+1)}
-			line = strings.TrimRight(line, " ")
-			if r.neg = strings.HasPrefix(line, "!"); r.neg {
-				line = line[1:]
-			}
-			if r.dirOnly = strings.HasSuffix(line, "/"); r.dirOnly {
-				line = strings.TrimSuffix(line, "/")
-			}
-			if !strings.Contains(line, "/") || strings.HasPrefix(line, "**/") {
-				line = "**/" + strings.TrimPrefix(line, "**/")
-			}
-			r.pattern = strings.TrimPrefix(line, "/")
-			rules = append(rules, r)
-		}
-	}
-	g.files[dir] = rules
-	return rules
-}
-
-// match returns the rule that decides about p (relative to the root),
-// nil when none does.
-func (g *gitignores) match(p string) *ignoreRule {
-	var decided *ignoreRule
-	// A directory left out leaves out what is inside: check p's
-	// ancestors first, then p.
-	elems := strings.Split(p, "/")
-	for n := 1; n <= len(elems); n++ {
-		sub := strings.Join(elems[:n], "/")
-		isDir := n < len(elems)
-		for d := 0; d < n; d++ {
-			dir := strings.Join(elems[:d], "/")
-			if dir == "" {
-				dir = "."
-			}
-			rel := strings.Join(elems[d:n], "/")
-			for _, r := range g.rules(dir) {
-				if r.dirOnly && !isDir && !g.isDir(sub) {
-					continue
-				}
-				if globMatch(r.pattern, rel) {
-					r := r
-					decided = &r
-				}
-			}
-		}
-		if decided != nil && !decided.neg && isDir {
-			return decided // git does not look inside an ignored directory
-		}
-	}
-	return decided
-}
-
-func (g *gitignores) isDir(p string) bool {
-	fi, err := fs.Stat(g.fsys, p)
-	return err == nil && fi.IsDir()
-}
-
-func (g *gitignores) ignored(p string) bool {
-	r := g.match(p)
-	return r != nil && !r.neg
-}
-
-// why names the .gitignore line that leaves p out.
-func (g *gitignores) why(p string) string {
-	if r := g.match(p); r != nil {
-		return r.at
-	}
-	return ".gitignore"
-}
-
-// globMatch matches a slash-separated path against a gitignore pattern
-// in which "**/" stands for any number of directories.
-func globMatch(pattern, p string) bool {
-	if rest, ok := strings.CutPrefix(pattern, "**/"); ok {
-		elems := strings.Split(p, "/")
-		for i := range elems {
-			if globMatch(rest, strings.Join(elems[i:], "/")) {
-				return true
-			}
-		}
-		return false
-	}
-	ok, err := path.Match(pattern, p)
-	return err == nil && ok
 }
