@@ -3,10 +3,14 @@
 package gitignore
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/nixgen/nixgen/generator/internal/projfs"
 )
@@ -16,9 +20,12 @@ import (
 // name at any depth, others are anchored where the file is; a trailing
 // slash matches directories; "!" re-includes; "**" is taken as any
 // number of directories. Global and .git/info/exclude rules are not read.
+// A file git tracks is never left out, whatever .gitignore says: the
+// index (.git/index), when there is one, tells which.
 type Rules struct {
-	fsys  fs.FS
-	files map[string][]ignoreRule
+	fsys    fs.FS
+	files   map[string][]ignoreRule
+	tracked []string // the index's paths, sorted; nil without an index
 }
 
 type ignoreRule struct {
@@ -30,7 +37,36 @@ type ignoreRule struct {
 
 // New reads the .gitignore files of fsys as it is asked about paths.
 func New(fsys fs.FS) *Rules {
-	return &Rules{fsys: fsys, files: map[string][]ignoreRule{}}
+	return &Rules{fsys: fsys, files: map[string][]ignoreRule{}, tracked: trackedFiles(fsys)}
+}
+
+// trackedFiles reads the paths of .git/index, sorted, with go-git's
+// decoder; nil when there is no index or it cannot be read (a worktree's
+// .git file points outside the tree).
+func trackedFiles(fsys fs.FS) []string {
+	data, err := projfs.ReadFile(fsys, ".git/index")
+	if err != nil {
+		return nil
+	}
+	var idx index.Index
+	if err := index.NewDecoder(bytes.NewReader(data)).Decode(&idx); err != nil {
+		return nil
+	}
+	paths := make([]string, 0, len(idx.Entries))
+	for _, e := range idx.Entries {
+		paths = append(paths, e.Name)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// isTracked reports whether git tracks p, or a file under the directory p.
+func (g *Rules) isTracked(p string) bool {
+	if i := sort.SearchStrings(g.tracked, p); i < len(g.tracked) && g.tracked[i] == p {
+		return true
+	}
+	i := sort.SearchStrings(g.tracked, p+"/")
+	return i < len(g.tracked) && strings.HasPrefix(g.tracked[i], p+"/")
 }
 
 func (g *Rules) rules(dir string) []ignoreRule {
@@ -106,7 +142,7 @@ func (g *Rules) isDir(p string) bool {
 // Ignored reports whether git leaves p (relative to the root) out.
 func (g *Rules) Ignored(p string) bool {
 	r := g.match(p)
-	return r != nil && !r.neg
+	return r != nil && !r.neg && !g.isTracked(p)
 }
 
 // Why names the .gitignore line that leaves p out, as FILE:LINE.

@@ -1,8 +1,11 @@
 package gitignore
 
 import (
+	"bytes"
 	"testing"
 	"testing/fstest"
+
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
 func TestIgnored(t *testing.T) {
@@ -36,6 +39,36 @@ func TestIgnored(t *testing.T) {
 		}
 		if want != "" && g.Why(p) != want {
 			t.Errorf("Why(%q) = %q, want %q", p, g.Why(p), want)
+		}
+	}
+}
+
+// A file git tracks is in the source even when a .gitignore line matches
+// it (committed before the line was added, or with add -f).
+func TestIgnoredTracked(t *testing.T) {
+	var idx bytes.Buffer
+	entries := []*index.Entry{{Name: "db/seed.sqlite3"}, {Name: "db-notes.txt"}, {Name: "dev.sqlite3"}}
+	if err := index.NewEncoder(&idx).Encode(&index.Index{Version: 2, Entries: entries}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		".gitignore":      {Data: []byte("*.sqlite3\n.env\n")},
+		".git/index":      {Data: idx.Bytes()},
+		"dev.sqlite3":     {},
+		"other.sqlite3":   {},
+		"db/seed.sqlite3": {},
+		".env":            {},
+	}
+	g := New(fsys)
+	for p, want := range map[string]bool{
+		"dev.sqlite3":     false, // tracked
+		"db/seed.sqlite3": false, // tracked
+		"db":              false, // holds a tracked file
+		"other.sqlite3":   true,
+		".env":            true,
+	} {
+		if got := g.Ignored(p); got != want {
+			t.Errorf("Ignored(%q) = %v, want %v", p, got, want)
 		}
 	}
 }
