@@ -109,7 +109,30 @@ while read -r name github commit; do
 	work=$tmp/work/$name/${github#*/}
 	mkdir -p "$work"
 	git --git-dir="$gitdir" archive "$commit" | tar -x -C "$work"
+	# Submodules, as a clone with --recursive has them, from their own
+	# mirrors (named in .gitmodules); one without a mirror stays empty.
+	git --git-dir="$gitdir" ls-tree -r "$commit" | awk '$2 == "commit" { print $3, $4 }' |
+		while read -r subcommit subpath; do
+			url=$(git --git-dir="$gitdir" show "$commit:.gitmodules" 2>/dev/null |
+				git config -f - --get-regexp '^submodule\..*\.path$' | awk -v p="$subpath" '$2 == p { print $1 }' |
+				sed 's/\.path$/.url/' | xargs -r -I{} sh -c "git --git-dir='$gitdir' show '$commit:.gitmodules' | git config -f - --get '{}'")
+			subrepo=${url#https://github.com/}
+			subrepo=${subrepo%.git}
+			subdir=""
+			for cand in "$mirrors/${subrepo/\//+}/repo" "$mirrors/${subrepo/\//+}"; do
+				[[ -f $cand/HEAD ]] && subdir=$cand && break
+			done
+			if [[ -n $subdir ]] && git --git-dir="$subdir" cat-file -e "$subcommit^{commit}" 2>/dev/null; then
+				mkdir -p "$work/$subpath"
+				git --git-dir="$subdir" archive "$subcommit" | tar -x -C "$work/$subpath"
+			else
+				echo "  $name: no mirror of submodule $subpath ($url) at $subcommit; left empty" >&2
+			fi
+		done
 	git -C "$work" init -q
+	# Every file of the commit is tracked, as in a clone, even where a
+	# later .gitignore line matches it.
+	git -C "$work" add -f -A
 	# The files of the commit, for the scorer to tell a directory the
 	# build reads from a file.
 	(cd "$work" && find . -path ./.git -prune -o -type f -print | sed 's|^\./||' | LC_ALL=C sort) >"$out/files"
