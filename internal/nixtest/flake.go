@@ -77,6 +77,7 @@ func flakeInputs(t testing.TB, flakeDir string) map[string]flakeInput {
 	if inputs == nil {
 		inputs = map[string]flakeInput{}
 	}
+	delete(inputs, "self") // the flake itself (inputs.self.submodules), not an input to replace
 	for _, arg := range decl.Args {
 		if _, ok := inputs[arg]; !ok && arg != "self" {
 			inputs[arg] = flakeInput{}
@@ -308,6 +309,7 @@ func EvalFlakeErr(t testing.TB, flakeDir, attr string) error {
 
 func evalFlake(t testing.TB, flakeDir, attr string) (Result, error) {
 	t.Helper()
+	flakeDir = evalDirFor(t, flakeDir)
 	args := []string{"eval", "--json", "--no-write-lock-file"}
 	args = append(args, overrideArgs(t, flakeDir, "")...)
 	args = append(args, flakeRef(flakeDir)+"#"+attr)
@@ -326,6 +328,7 @@ func FlakeCheck(t testing.TB, flakeDir string) {
 // FlakeCheckErr is FlakeCheck returning the error instead.
 func FlakeCheckErr(t testing.TB, flakeDir string) error {
 	t.Helper()
+	flakeDir = evalDirFor(t, flakeDir)
 	args := []string{"flake", "check", "--no-build", "--no-write-lock-file"}
 	args = append(args, overrideArgs(t, flakeDir, "")...)
 	args = append(args, flakeRef(flakeDir))

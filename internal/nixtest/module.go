@@ -119,7 +119,7 @@ func EvalModuleErr(t testing.TB, flakeDir, service, configNix string) error {
 
 func evalModule(t testing.TB, flakeDir, service, configNix, extraNix string) (ModuleResult, error) {
 	t.Helper()
-	appDir, err := filepath.Abs(flakeDir)
+	appDir, err := filepath.Abs(evalDirFor(t, flakeDir))
 	if err != nil {
 		t.Fatalf("nixtest: %v", err)
 	}

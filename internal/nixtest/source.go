@@ -35,6 +35,7 @@ type Source struct {
 // which needs the network) fails the test.
 func Sources(t testing.TB, flakeDir string) []Source {
 	t.Helper()
+	flakeDir = evalDirFor(t, flakeDir)
 	args := []string{"eval", "--json", "--no-write-lock-file"}
 	args = append(args, overrideArgs(t, flakeDir, "")...)
 	args = append(args, flakeRef(flakeDir)+"#packages", "--apply", sourcesApply)

@@ -1,11 +1,14 @@
 package cargo
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nixgen/nixgen/generator/internal/model"
 )
 
 // crate is a member's Cargo.toml.
@@ -115,5 +118,47 @@ func TestFindMembersGlobErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error = %v, want it to say %q", tc.manifest, err, tc.want)
 		}
+	}
+}
+
+// A member, or a path dependency, in a submodule that is not checked out
+// is not read and not an error: the build keeps its directory whole, and
+// the submodule is marked as read by the build. One checked out is read
+// like any member.
+func TestDetectSubmoduleMembers(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Cargo.toml": file(`[package]
+name = "server"
+version = "1.0.0"
+
+[dependencies]
+proto = { path = "vendor/proto" }
+common = { path = "libs/common" }
+
+[workspace]
+members = ["libs/common", "vendor/tools/*"]
+`),
+		"Cargo.lock":              file(lockV4),
+		"src/main.rs":             file("fn main() {}\n"),
+		"libs/common":             {Mode: fs.ModeDir | 0o755}, // never initialised
+		"vendor/proto/Cargo.toml": crate("proto"),
+		"vendor/proto/src/lib.rs": file(""),
+	}
+	subs := []model.Submodule{{Path: "libs/common"}, {Path: "vendor/proto", CheckedOut: true}, {Path: "docs/theme"}}
+	p, err := Detect(fsys, Options{Submodules: subs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.Submodule{{Path: "libs/common", Build: true}, {Path: "vendor/proto", CheckedOut: true, Build: true}, {Path: "docs/theme"}}
+	if diff := cmp.Diff(want, p.Submodules); diff != "" {
+		t.Errorf("submodules (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"libs/common"}, p.Sources); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+
+	// Without the submodule list, the missing member is still an error.
+	if _, err := Detect(fsys, Options{}); err == nil || !strings.Contains(err.Error(), `workspace member "libs/common" has no Cargo.toml`) {
+		t.Errorf("error = %v", err)
 	}
 }
