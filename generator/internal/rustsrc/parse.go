@@ -101,19 +101,31 @@ func (p *parsed) isTest(n *sitter.Node) bool {
 
 // stringValue reads a string literal, or "" and false.
 func (p *parsed) stringValue(n *sitter.Node) (string, bool) {
+	t := p.text(n)
+	// A byte or C string (b"x", br"x", c"x") has a prefix before the quote.
+	if strings.HasPrefix(t, "b") || strings.HasPrefix(t, "c") {
+		t = t[1:]
+	}
 	switch n.Type() {
 	case "string_literal":
-		s, err := strconv.Unquote(p.text(n))
+		if len(t) < 2 {
+			return "", false
+		}
+		s, err := strconv.Unquote(t)
 		if err != nil {
 			// Rust escapes Go does not know (\u{...}): keep the raw content.
-			t := p.text(n)
 			return t[1 : len(t)-1], true
 		}
 		return s, true
 	case "raw_string_literal":
-		t := strings.TrimPrefix(p.text(n), "r")
-		t = strings.Trim(t, "#")
-		return strings.Trim(t, `"`), true
+		// r##"..."##: as many hashes after the closing quote as before
+		// the opening one; the content may itself end with a quote.
+		t = strings.TrimPrefix(t, "r")
+		h := len(t) - len(strings.TrimLeft(t, "#"))
+		if len(t) < 2*h+2 {
+			return "", false
+		}
+		return t[h+1 : len(t)-h-1], true
 	}
 	return "", false
 }

@@ -58,6 +58,9 @@ var crateMacros = map[string]string{
 	"query_file_unchecked": "", "query_file_as_unchecked": "", "query_file_scalar_unchecked": "",
 }
 
+// typedQueryFiles take the row type first and the path second.
+var typedQueryFiles = map[string]bool{"query_file_as": true, "query_file_as_unchecked": true}
+
 // queryMacros are sqlx's compile-time checked queries.
 var queryMacros = map[string]bool{
 	"query": true, "query_as": true, "query_scalar": true,
@@ -151,9 +154,19 @@ func (p *parsed) macroRead(name string, scoped bool, args *sitter.Node, sqlx boo
 		if !ok {
 			return
 		}
-		s, found := p.firstString(args)
-		if !found {
+		parts := p.argParts(args)
+		if typedQueryFiles[name] && len(parts) > 0 {
+			parts = parts[1:]
+		}
+		var s string
+		switch {
+		case len(parts) == 0:
 			s = def
+		case parts[0].lit != nil:
+			s = *parts[0].lit
+		default:
+			r.Unknown = append(r.Unknown, at+": "+name+"! of a computed path; nixgen cannot tell which directory it reads")
+			return
 		}
 		if s != "" {
 			r.Paths = append(r.Paths, Read{Path: stripManifest(s), Base: FromCrate, Via: name + "!", At: at})
@@ -191,7 +204,11 @@ func (p *parsed) includeRead(via string, args *sitter.Node, at string, r *Reads)
 			exact = false
 		}
 	}
-	prefix = strings.TrimPrefix(prefix, "/")
+	if base == FromCrate {
+		// env!("CARGO_MANIFEST_DIR") has no trailing slash: "/x" follows.
+		// Without it a leading slash is an absolute path, left alone.
+		prefix = strings.TrimPrefix(prefix, "/")
+	}
 	if !exact {
 		// The directory the literal prefix names: "static/templates/" of
 		// concat!("static/templates/", $name, ".hbs").
